@@ -1,0 +1,208 @@
+/* store.h -- the public surface of Stoop's store: cases, their history and
+ * followers, persisted flow sessions, and the keypad-friendly case ids.
+ *
+ * One SQLite file in WAL mode is the store that the channels, the console and
+ * (later) the Open311 API share.  Every statement is prepared once when the
+ * store opens (store/db.c), parameters are always bound, never pasted.
+ * Schema and migrations live in store/db.c, cases in store/case.c, sessions in
+ * store/session.c, the check digit in store/case_id.c.
+ *
+ * Strings handed out are talloc'd under the ctx the caller passes; the store
+ * keeps no pointer into them.  Functions return 0 or a negative errno:
+ * -ENOENT (no such row), -EINVAL (bad argument), -EIO (SQLite failed; logged
+ * once under DSTORE with the SQLite message).
+ */
+#pragma once
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct store;
+
+/* Durability of a commit.  FULL fsyncs the WAL on every commit (a case the
+ * caller was told about survives power loss); NORMAL survives a crash or
+ * kill -9 of stoopd but not of the machine. */
+enum store_sync {
+	STORE_SYNC_NORMAL,
+	STORE_SYNC_FULL,
+};
+
+/* The newest schema version; PRAGMA user_version of an up-to-date file. */
+#define STORE_SCHEMA_VERSION 2
+
+/* Open (creating if needed) and migrate the database at path.  ":memory:" is
+ * accepted for tests that need no file.  Returns NULL and logs on error. */
+struct store *store_open(void *ctx, const char *path, enum store_sync sync);
+void store_close(struct store *st);
+int store_schema_version(struct store *st);
+
+/* Group several writes into one transaction (one fsync).  Nestable: only the
+ * outermost commit commits.  Every store_* write called outside a
+ * begin/commit pair commits on its own before it returns. */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+int store_rollback(struct store *st);
+
+/* Wall-clock seconds used for every timestamp the store writes: the
+ * CLOCK_REALTIME of osmo_clock_gettime(), so tests and the simulator can
+ * override it. */
+int64_t store_now(void);
+
+/*
+ * Case ids: a decimal base number followed by one Damm check digit, so that
+ * every single-digit error and every adjacent transposition is caught before
+ * a lookup.  Ids are shown as plain digits ("1000017").
+ */
+/* The Damm check digit of a string of decimal digits (0..9), or -EINVAL. */
+int case_id_damm(const char *digits);
+/* Parse text a resident typed ("1000017", "100001-7", " 1000 017 ") into an
+ * id.  Spaces and dashes are ignored.  Returns 0, -EINVAL when it is not 3..18
+ * digits, -EBADMSG when the check digit is wrong. */
+int case_id_parse(const char *text, uint64_t *id);
+/* The full id for a base number: base * 10 + check digit. */
+uint64_t case_id_from_base(uint64_t base);
+
+/* Case status as stored and as shown (Open311 uses "open" and "closed";
+ * "in-progress" is Stoop's third state). */
+#define CASE_STATUS_OPEN	"open"
+#define CASE_STATUS_IN_PROGRESS	"in-progress"
+#define CASE_STATUS_CLOSED	"closed"
+bool case_status_valid(const char *status);
+
+/* Case kinds: a resident's report, or a request to be called back. */
+#define CASE_KIND_REQUEST	"request"
+#define CASE_KIND_CALLBACK	"callback"
+
+struct store_case {
+	uint64_t id;
+	char *kind;		/* CASE_KIND_* */
+	char *service_code;	/* Open311 service_code, e.g. "pothole" */
+	char *location;		/* as the resident gave it */
+	char *location_norm;	/* normalized for dedup */
+	char *description;	/* text, or NULL */
+	char *recording;	/* path of a WAV recording, or NULL */
+	char *channel;		/* "sms", "voice", "api", "console" */
+	char *phone;		/* the reporter's number, or NULL */
+	char *lang;		/* "en", "es" */
+	char *status;		/* CASE_STATUS_* */
+	char *flow_path;	/* states the caller went through, '>'-separated */
+	char *callback_window;	/* callbacks: "morning", "afternoon", "evening", "any" */
+	char *reason;		/* callbacks: why the resident wants a call */
+	int64_t created_at;	/* unix seconds */
+	int64_t updated_at;
+	unsigned followers;	/* number of followers, the reporter included */
+};
+
+/* What a channel knows when it files a case.  NULL fields are stored as NULL. */
+struct store_case_new {
+	const char *kind;		/* NULL means CASE_KIND_REQUEST */
+	const char *service_code;
+	const char *location;
+	const char *description;
+	const char *recording;
+	const char *channel;
+	const char *phone;
+	const char *lang;
+	const char *flow_path;
+	const char *callback_window;
+	const char *reason;
+	bool no_dedup;			/* file a new case even if one matches */
+};
+
+/* File a case and commit it (or, inside store_begin(), add it to the open
+ * transaction: then the caller commits before telling anybody the id).
+ *
+ * Dedup: a request whose service_code and normalized location equal those
+ * of a case that is not closed joins that case instead: the phone (if any) is
+ * added as a follower, a history line "joined by <channel>" is written, *joined
+ * is set and *out is the existing case.  Callbacks never dedup.
+ * A new case gets status open, a history line "opened", and its phone as the
+ * first follower.  *out is allocated under ctx. */
+int store_case_create(struct store *st, void *ctx, const struct store_case_new *req,
+		      struct store_case **out, bool *joined);
+
+/* One case by id (the full id, check digit included); -ENOENT if none. */
+int store_case_get(struct store *st, void *ctx, uint64_t id, struct store_case **out);
+
+struct store_case_filter {
+	const char *phone;	/* cases this number follows (reported or joined) */
+	const char *status;	/* one CASE_STATUS_*, or NULL for any */
+	const char *kind;	/* one CASE_KIND_*, or NULL for any */
+	unsigned limit;		/* 0 means 100 */
+	unsigned offset;
+};
+/* Cases matching f, newest first.  *out is a talloc array under ctx of *n
+ * pointers (each case a child of the array). */
+int store_case_list(struct store *st, void *ctx, const struct store_case_filter *f,
+		    struct store_case ***out, unsigned *n);
+/* Number of cases, for "show cases" and benchmarks. */
+int store_case_count(struct store *st, unsigned *n);
+
+/* Change a case's status (CASE_STATUS_*), writing a history line with the
+ * note and who did it ("console", "api:<key name>" ...).  -ENOENT, -EINVAL. */
+int store_case_set_status(struct store *st, uint64_t id, const char *status,
+			  const char *note, const char *actor);
+
+struct store_case_event {
+	int64_t at;
+	char *status;		/* status after the event */
+	char *note;		/* "opened", "joined by sms", the agent's note ... */
+	char *actor;
+};
+/* A case's history, oldest first. */
+int store_case_history(struct store *st, void *ctx, uint64_t id,
+		       struct store_case_event **out, unsigned *n);
+
+struct store_follower {
+	char *phone;
+	char *lang;
+	char *channel;
+	int64_t since;
+};
+/* Add a follower (idempotent: following twice changes nothing). */
+int store_case_follow(struct store *st, uint64_t id, const char *phone,
+		      const char *lang, const char *channel);
+int store_case_followers(struct store *st, void *ctx, uint64_t id,
+			 struct store_follower **out, unsigned *n);
+
+/* Lower case, accents of Latin letters folded, punctuation dropped, spaces
+ * collapsed, and common street words abbreviated ("Street" -> "st",
+ * "Avenue" -> "ave", "North" -> "n" ...), so that "12 Main Street." and
+ * "12 main st" match.  Allocated under ctx. */
+char *store_location_norm(void *ctx, const char *location);
+
+/*
+ * Flow sessions: a caller's position in a flow, persisted so a conversation
+ * survives a restart.  The key is "<channel>:<number>" (one session per number
+ * and channel).  The blob is the interpreter's own serialization (flow/); the
+ * store only keeps it, with the current flow.state as text for the console.
+ */
+struct store_session {
+	char *key;
+	char *position;		/* "flow.state" where the caller is */
+	uint8_t *blob;
+	size_t blob_len;
+	int64_t created_at;
+	int64_t updated_at;
+};
+/* Insert or replace a session; created_at is kept on replace. */
+int store_session_put(struct store *st, const char *key, const char *position,
+		      const uint8_t *blob, size_t blob_len);
+int store_session_get(struct store *st, void *ctx, const char *key, struct store_session **out);
+int store_session_delete(struct store *st, const char *key);
+int store_session_count(struct store *st, unsigned *n);
+/* Sessions, most recently updated first (blob not loaded). */
+int store_session_list(struct store *st, void *ctx, unsigned limit,
+		       struct store_session **out, unsigned *n);
+/* Keys of sessions not updated since before cutoff (unix seconds), oldest
+ * first, at most limit; the caller ends them (expiry message) and deletes. */
+int store_session_stale(struct store *st, void *ctx, int64_t cutoff, unsigned limit,
+			char ***keys, unsigned *n);
+
+/* Where a session ended, for the drop-off report: the last flow.state, how it
+ * ended ("completed", "hangup", "expired", "transferred", "error"), the
+ * entry flow and the channel. */
+int store_session_log_end(struct store *st, const char *key, const char *channel,
+			  const char *entry, const char *last_position, const char *outcome,
+			  int64_t started_at);

@@ -1,0 +1,31 @@
+#!/bin/sh
+# suite.sh -- runs every test driver of Stoop and prints the one summary line
+# "N passed, N failed".  A driver is a program or script that prints TAP
+# lines ("ok ..." / "not ok ...") on stdout and exits non-zero on failure; a
+# driver that exits non-zero without printing a "not ok" line (a crash, a
+# sanitizer report) counts as one more failure.  Usage:
+#   tests/suite.sh DRIVER...        (run from the build directory's tests/)
+# Each driver's full output goes to tests/logs/<name>.log.
+set -u
+mkdir -p logs
+passed=0
+failed=0
+for drv in "$@"; do
+	name=$(basename "$drv")
+	log="logs/$name.log"
+	"$drv" >"$log" 2>&1 </dev/null
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	grep '^not ok ' "$log" | sed "s|^|$name: |"
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "$name: exited with status $rc without a failing check (see tests/$log):"
+		tail -n 20 "$log" | sed 's/^/    /'
+		f=1
+	fi
+	echo "$name: $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
