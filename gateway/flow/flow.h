@@ -1,5 +1,5 @@
 /* flow.h -- the public surface of the flow language: loading and validating
- * flows/*.flow with the prompt catalogs, and running a caller's flow instance.
+ * the flows/ directory (NAME.flow files) with the prompt catalogs, and running a caller's flow instance.
  *
  * The interpreter is channel-agnostic: a channel (SMS, voice, the console
  * simulator) feeds it events (a text, a digit, a timeout, a hang-up ...) and
@@ -162,6 +162,10 @@ int flow_inst_hangup(struct flow_inst *fi);
 bool flow_set_keyword_match(const struct flow_set *fs, const char *text);
 
 bool flow_inst_ended(const struct flow_inst *fi);
+/* Call: keys of a digits ask are being collected (wait interdigit_ms). */
+bool flow_inst_collecting(const struct flow_inst *fi);
+/* Unix seconds when the conversation started. */
+int64_t flow_inst_started_at(const struct flow_inst *fi);
 /* "flow.state" of the current position. */
 const char *flow_inst_position(const struct flow_inst *fi);
 const char *flow_inst_lang(const struct flow_inst *fi);

@@ -1,0 +1,1217 @@
+/* interp.c -- the flow interpreter: a caller's flow instance and the events
+ * that move it.
+ *
+ * An instance is the caller's position (state and line), the variables, the
+ * language, the retry count and the sub-flow return stack.  An event (a text,
+ * a key, a timeout, a recording, a transfer result, a hang-up) runs the flow
+ * from where it waits until it waits again or ends; everything the caller
+ * should hear or read leaves through the channel's struct flow_leg.  The
+ * interpreter never touches a socket or a timer, which is what lets the
+ * simulator, the SMS channel and the voice channel share it.
+ *
+ * It is not an osmo_fsm: its states come from the city's scripts, not from a
+ * fixed table, and a transition must cost a few hundred nanoseconds (see
+ * tests/bench/flow_bench.c).  The store is called directly for cases: a
+ * `create case` returns only after its commit, so an id is never said before
+ * it is durable.
+ *
+ * flow_inst_save()/flow_inst_restore() serialize an instance to a small
+ * "key=value" text blob that the store keeps per SMS session.
+ */
+#include <string.h>
+#include <stdlib.h>
+#include <ctype.h>
+#include <errno.h>
+#include <time.h>
+
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include "flow/flow_int.h"
+#include "store/store.h"
+#include "sms/sms_text.h"
+#include "core/logging.h"
+
+#define FLOW_MAX_STEPS		10000	/* statements run per event */
+#define FLOW_MAX_DEPTH		8	/* nested calls */
+#define FLOW_MAX_PATH		1024	/* bytes of the visited-states path */
+#define FLOW_MAX_VARS		64
+#define FLOW_MAX_VALUE		4000	/* bytes of one variable */
+
+enum fi_wait {
+	FI_IDLE,	/* created, not started */
+	FI_RUNNING,
+	FI_ASK,		/* waiting for an answer */
+	FI_TRANSFER,	/* waiting for the transfer result */
+	FI_ENDED,
+};
+
+struct fi_var {
+	char *name;
+	char *value;
+	bool recording;
+};
+
+struct fi_frame {
+	const struct flow_state *state;
+	unsigned pc;
+};
+
+struct flow_inst {
+	const struct flow_set *fs;
+	struct store *st;
+	struct flow_leg *leg;
+	enum flow_channel ch;
+	char *caller;
+	char *lang;
+	char *entry;
+	char *recdir;
+	const struct flow_state *state;
+	unsigned pc;
+	enum fi_wait wait;
+	unsigned failures;
+	char digits[40];
+	unsigned n_digits;
+	struct fi_var *vars;
+	unsigned n_vars;
+	struct fi_frame stack[FLOW_MAX_DEPTH];
+	unsigned depth;
+	char *path;
+	uint64_t transitions;
+	int64_t started_at;
+};
+
+static void run(struct flow_inst *fi);
+
+/*
+ * Variables
+ */
+static struct fi_var *var_find(const struct flow_inst *fi, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < fi->n_vars; i++)
+		if (!strcmp(fi->vars[i].name, name))
+			return &fi->vars[i];
+	return NULL;
+}
+
+static const char *var_get(const struct flow_inst *fi, const char *name)
+{
+	const struct fi_var *v;
+
+	if (!strcmp(name, "caller"))
+		return fi->caller ? fi->caller : "";
+	if (!strcmp(name, "channel"))
+		return flow_channel_name(fi->ch);
+	if (!strcmp(name, "lang"))
+		return fi->lang;
+	v = var_find(fi, name);
+	return v ? v->value : "";
+}
+
+static void var_set(struct flow_inst *fi, const char *name, const char *value, bool recording)
+{
+	struct fi_var *v = var_find(fi, name);
+	size_t len = strlen(value);
+
+	if (len > FLOW_MAX_VALUE)
+		len = FLOW_MAX_VALUE;
+	if (!v) {
+		if (fi->n_vars == FLOW_MAX_VARS) {
+			LOGP(DFLOW, LOGL_ERROR, "%s: more than %u variables, '%s' not set\n",
+			     fi->state ? fi->state->position : "-", FLOW_MAX_VARS, name);
+			return;
+		}
+		fi->vars = talloc_realloc(fi, fi->vars, struct fi_var, fi->n_vars + 1);
+		v = &fi->vars[fi->n_vars++];
+		v->name = talloc_strdup(fi, name);
+		v->value = NULL;
+	}
+	talloc_free(v->value);
+	v->value = talloc_strndup(fi, value, len);
+	v->recording = recording;
+}
+
+static void var_set_num(struct flow_inst *fi, const char *name, unsigned long long n)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%llu", n);
+	var_set(fi, name, buf, false);
+}
+
+static const char *val_get(const struct flow_inst *fi, const struct flow_val *v)
+{
+	return v->is_var ? var_get(fi, v->text) : v->text;
+}
+
+static bool var_is_recording(const struct flow_inst *fi, const struct flow_val *v)
+{
+	const struct fi_var *var;
+
+	if (!v->is_var)
+		return false;
+	var = var_find(fi, v->text);
+	return var && var->recording;
+}
+
+/* Lower case, accents folded, surrounding blanks and final punctuation gone:
+ * how an SMS answer is compared with menu words and labels. */
+static char *norm_answer(void *ctx, const char *text)
+{
+	char *s = sms_text_fold(ctx, text), *p, *o;
+	size_t len;
+
+	/* GSM letters that fold kept: compare them without their accent too */
+	for (p = s, o = s; *p; ) {
+		unsigned char c0 = p[0], c1 = p[1];
+		if (c0 == 0xc3 && c1) {
+			char r = 0;
+			switch (c1) {
+			case 0xa9: case 0x89: r = 'e'; break;	/* é É */
+			case 0xb1: case 0x91: r = 'n'; break;	/* ñ Ñ */
+			case 0xbc: case 0x9c: r = 'u'; break;	/* ü Ü */
+			case 0xa0: r = 'a'; break;		/* à */
+			}
+			if (r) {
+				*o++ = r;
+				p += 2;
+				continue;
+			}
+		}
+		*o++ = tolower((unsigned char)*p++);
+	}
+	*o = '\0';
+	p = s;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	memmove(s, p, strlen(p) + 1);
+	len = strlen(s);
+	while (len && strchr(" \t\r\n.!", s[len - 1]))
+		s[--len] = '\0';
+	return s;
+}
+
+/*
+ * Moving around
+ */
+static void path_add(struct flow_inst *fi, const struct flow_state *st)
+{
+	size_t len = fi->path ? strlen(fi->path) : 0;
+
+	if (len + strlen(st->position) + 2 > FLOW_MAX_PATH)
+		return;
+	if (len) {
+		const char *last = strrchr(fi->path, '>');
+		last = last ? last + 1 : fi->path;
+		if (!strcmp(last, st->position))
+			return;
+		fi->path = talloc_asprintf_append(fi->path, ">%s", st->position);
+	} else {
+		fi->path = talloc_strdup(fi, st->position);
+	}
+}
+
+static void enter(struct flow_inst *fi, const struct flow_state *st)
+{
+	fi->state = st;
+	fi->pc = 0;
+	fi->failures = 0;
+	fi->n_digits = 0;
+	fi->wait = FI_RUNNING;
+	fi->transitions++;
+	path_add(fi, st);
+	LOGP(DFLOW, LOGL_DEBUG, "%s: enter\n", st->position);
+}
+
+static void finish(struct flow_inst *fi, const char *outcome)
+{
+	fi->wait = FI_ENDED;
+	LOGP(DFLOW, LOGL_DEBUG, "%s: ended (%s)\n", fi->state ? fi->state->position : "-", outcome);
+	if (fi->leg->end)
+		fi->leg->end(fi->leg, outcome);
+}
+
+/* The items of a say line, resolved against the variables. */
+static struct flow_item *say_items(void *ctx, const struct flow_inst *fi, const struct flow_say *say)
+{
+	struct flow_item *items = talloc_zero_array(ctx, struct flow_item, say->n ? say->n : 1);
+	unsigned i;
+
+	for (i = 0; i < say->n; i++) {
+		const struct flow_say_item *it = &say->items[i];
+		const char *value;
+
+		if (!it->var) {
+			items[i].kind = FLOW_ITEM_PROMPT;
+			items[i].value = it->prompt;
+			continue;
+		}
+		value = var_get(fi, it->var);
+		if (it->prompt) {
+			char *id = talloc_asprintf(items, "%s%s", it->prompt, value), *p;
+			for (p = id; *p; p++)
+				if (*p == '-')
+					*p = '_';
+			items[i].kind = FLOW_ITEM_PROMPT;
+			items[i].value = id;
+			continue;
+		}
+		items[i].value = value;
+		if (var_find(fi, it->var) && var_find(fi, it->var)->recording)
+			items[i].kind = FLOW_ITEM_RECORDING;
+		else if (it->digits || (fi->ch == FLOW_CH_VOICE && *value && strspn(value, "0123456789") == strlen(value)))
+			items[i].kind = FLOW_ITEM_DIGITS;
+		else
+			items[i].kind = FLOW_ITEM_TEXT;
+	}
+	return items;
+}
+
+static void do_say(struct flow_inst *fi, const struct flow_say *say, bool sms)
+{
+	void *tmp;
+	struct flow_item *items;
+
+	if (!say || !say->n)
+		return;
+	tmp = talloc_new(fi);
+	items = say_items(tmp, fi, say);
+	if (sms) {
+		if (fi->leg->send_sms)
+			fi->leg->send_sms(fi->leg, items, say->n);
+	} else if (fi->leg->say) {
+		fi->leg->say(fi->leg, items, say->n);
+	}
+	talloc_free(tmp);
+}
+
+static const struct flow_stmt *cur_ask(const struct flow_inst *fi)
+{
+	const struct flow_stmt *s;
+
+	if (fi->wait != FI_ASK || !fi->state || fi->pc >= fi->state->n_stmts)
+		return NULL;
+	s = &fi->state->stmts[fi->pc];
+	return s->kind == STMT_ASK ? s : NULL;
+}
+
+static const struct flow_retry *cur_retry(const struct flow_inst *fi)
+{
+	return &fi->state->retry[FLOW_RETRY_IDX(fi->ch)];
+}
+
+/* The ask as this channel runs it: text is recorded on a call, a recording
+ * is asked for as text on SMS. */
+static enum flow_ask_kind ask_kind(const struct flow_inst *fi, const struct flow_ask *a)
+{
+	if (fi->ch == FLOW_CH_VOICE && a->kind == FLOW_ASK_TEXT)
+		return FLOW_ASK_RECORD;
+	if (fi->ch == FLOW_CH_SMS && a->kind == FLOW_ASK_RECORD)
+		return FLOW_ASK_TEXT;
+	return a->kind;
+}
+
+static void emit_ask(struct flow_inst *fi, const struct flow_stmt *s, bool repeat)
+{
+	const struct flow_ask *a = &s->ask;
+	const struct flow_retry *r = cur_retry(fi);
+	struct flow_ask_out out = {
+		.kind = ask_kind(fi, a),
+		.prompt = a->prompt,
+		.choices = a->out_choices,
+		.n_choices = a->n_choices,
+		.min_digits = a->min_digits,
+		.max_digits = a->max_digits,
+		.term = a->term,
+		.max_chars = a->max_chars,
+		.max_record_ms = a->max_record_ms,
+		.silence_ms = a->silence_ms,
+		.optional = a->optional,
+		.timeout_ms = r->timeout_ms,
+		.interdigit_ms = r->interdigit_ms,
+		.repeat = repeat,
+	};
+
+	fi->wait = FI_ASK;
+	fi->n_digits = 0;
+	if (fi->leg->ask)
+		fi->leg->ask(fi->leg, &out);
+}
+
+/* The answer to the current ask is in: store it and go on. */
+static void answered(struct flow_inst *fi, const struct flow_ask *a, const char *value,
+		     bool recording, const struct flow_state *target)
+{
+	var_set(fi, a->var, value, recording);
+	enter(fi, target);
+	run(fi);
+}
+
+/* noinput or nomatch: count it, say why, ask again, or give up. */
+static void failed(struct flow_inst *fi, bool noinput)
+{
+	const struct flow_stmt *s = cur_ask(fi);
+	const struct flow_retry *r = cur_retry(fi);
+
+	fi->failures++;
+	LOGP(DFLOW, LOGL_DEBUG, "%s: %s (%u)\n", fi->state->position,
+	     noinput ? "noinput" : "nomatch", fi->failures);
+	if (r->failures > 0 && fi->failures >= (unsigned)r->failures && r->fail_target.state) {
+		enter(fi, r->fail_target.state);
+		run(fi);
+		return;
+	}
+	do_say(fi, noinput ? r->noinput : r->nomatch, false);
+	emit_ask(fi, s, true);
+}
+
+/*
+ * Statements
+ */
+static bool is_number(const char *s, long long *out)
+{
+	char *end;
+
+	if (!*s)
+		return false;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return !errno && !*end;
+}
+
+static bool truthy(const char *s)
+{
+	return *s && strcmp(s, "no") && strcmp(s, "0");
+}
+
+static bool cond_eval(const struct flow_inst *fi, const struct flow_stmt *s)
+{
+	const char *l = val_get(fi, &s->lhs), *r;
+	long long ln, rn;
+	int cmp;
+
+	if (s->op == COND_TRUE)
+		return truthy(l);
+	if (s->op == COND_NOT)
+		return !truthy(l);
+	r = val_get(fi, &s->val);
+	if (is_number(l, &ln) && is_number(r, &rn))
+		cmp = ln < rn ? -1 : ln > rn;
+	else
+		cmp = strcmp(l, r);
+	switch (s->op) {
+	case COND_EQ: return cmp == 0;
+	case COND_NE: return cmp != 0;
+	case COND_LT: return cmp < 0;
+	case COND_LE: return cmp <= 0;
+	case COND_GT: return cmp > 0;
+	case COND_GE: return cmp >= 0;
+	default: return false;
+	}
+}
+
+static const struct flow_opt *opt_find(const struct flow_stmt *s, const char *key)
+{
+	unsigned i;
+
+	for (i = 0; i < s->n_opts; i++)
+		if (!strcmp(s->opts[i].key, key))
+			return &s->opts[i];
+	return NULL;
+}
+
+static const char *opt_text(const struct flow_inst *fi, const struct flow_stmt *s, const char *key)
+{
+	const struct flow_opt *o = opt_find(s, key);
+	const char *v = o ? val_get(fi, &o->val) : NULL;
+	return v && *v ? v : NULL;
+}
+
+static void set_case_vars(struct flow_inst *fi, const struct store_case *c)
+{
+	var_set_num(fi, "case.id", (unsigned long long)c->id);
+	var_set(fi, "case.status", c->status ? c->status : "", false);
+	var_set(fi, "case.service", c->service_code ? c->service_code : "", false);
+}
+
+static void exec_create(struct flow_inst *fi, const struct flow_stmt *s, bool callback)
+{
+	struct store_case_new req = {
+		.channel = flow_channel_name(fi->ch),
+		.phone = fi->caller && *fi->caller ? fi->caller : NULL,
+		.lang = fi->lang,
+		.flow_path = fi->path,
+	};
+	struct store_case *c = NULL;
+	bool joined = false;
+	void *tmp = talloc_new(fi);
+	int rc;
+
+	var_set(fi, "case.id", "", false);
+	var_set(fi, "case.joined", "no", false);
+	var_set(fi, "case.error", "", false);
+	if (callback) {
+		req.kind = CASE_KIND_CALLBACK;
+		req.service_code = "callback";
+		req.callback_window = opt_text(fi, s, "window");
+		req.reason = opt_text(fi, s, "reason");
+		req.no_dedup = true;
+	} else {
+		const struct flow_opt *loc = opt_find(s, "location"), *desc = opt_find(s, "description");
+		req.kind = CASE_KIND_REQUEST;
+		req.service_code = opt_text(fi, s, "service");
+		if (loc && var_is_recording(fi, &loc->val))
+			req.recording = opt_text(fi, s, "location");
+		else
+			req.location = opt_text(fi, s, "location");
+		if (desc && var_is_recording(fi, &desc->val))
+			req.recording = opt_text(fi, s, "description");
+		else
+			req.description = opt_text(fi, s, "description");
+		if (!req.service_code)
+			req.service_code = "other";
+	}
+	rc = fi->st ? store_case_create(fi->st, tmp, &req, &c, &joined) : -ENODEV;
+	if (rc < 0) {
+		LOGP(DFLOW, LOGL_ERROR, "%s: filing the case failed (%d)\n", fi->state->position, rc);
+		var_set(fi, "case.error", "store", false);
+	} else {
+		set_case_vars(fi, c);
+		var_set(fi, "case.joined", joined ? "yes" : "no", false);
+		LOGP(DFLOW, LOGL_INFO, "%s: case %llu %s\n", fi->state->position,
+		     (unsigned long long)c->id, joined ? "joined" : "filed");
+	}
+	talloc_free(tmp);
+}
+
+static void exec_find_case(struct flow_inst *fi, const struct flow_stmt *s)
+{
+	const char *text = val_get(fi, &s->val);
+	struct store_case *c;
+	uint64_t id;
+	void *tmp;
+	int rc;
+
+	var_set(fi, "case.found", "no", false);
+	var_set(fi, "case.status", "", false);
+	var_set(fi, "case.service", "", false);
+	rc = case_id_parse(text, &id);
+	if (rc == -EBADMSG) {
+		var_set(fi, "case.error", "checkdigit", false);
+		return;
+	}
+	if (rc < 0) {
+		var_set(fi, "case.error", "format", false);
+		return;
+	}
+	tmp = talloc_new(fi);
+	rc = fi->st ? store_case_get(fi->st, tmp, id, &c) : -ENODEV;
+	if (rc == -ENOENT) {
+		var_set(fi, "case.error", "notfound", false);
+	} else if (rc < 0) {
+		var_set(fi, "case.error", "store", false);
+	} else {
+		var_set(fi, "case.error", "", false);
+		var_set(fi, "case.found", "yes", false);
+		set_case_vars(fi, c);
+	}
+	talloc_free(tmp);
+}
+
+static void exec_find_cases(struct flow_inst *fi)
+{
+	struct store_case_filter f = { .phone = fi->caller, .limit = 100 };
+	struct store_case **cases = NULL;
+	unsigned n = 0, i;
+	void *tmp = talloc_new(fi);
+	char name[32];
+	int rc;
+
+	rc = fi->st && fi->caller && *fi->caller ? store_case_list(fi->st, tmp, &f, &cases, &n) : 0;
+	if (rc < 0) {
+		var_set(fi, "case.error", "store", false);
+		n = 0;
+	}
+	var_set_num(fi, "cases.count", n);
+	for (i = 0; i < 3; i++) {
+		bool have = i < n;
+		snprintf(name, sizeof(name), "cases.%u.id", i + 1);
+		if (have)
+			var_set_num(fi, name, (unsigned long long)cases[i]->id);
+		else
+			var_set(fi, name, "", false);
+		snprintf(name, sizeof(name), "cases.%u.status", i + 1);
+		var_set(fi, name, have ? cases[i]->status : "", false);
+		snprintf(name, sizeof(name), "cases.%u.service", i + 1);
+		var_set(fi, name, have && cases[i]->service_code ? cases[i]->service_code : "", false);
+	}
+	talloc_free(tmp);
+}
+
+/* Run statements until the instance waits or ends. */
+static void run(struct flow_inst *fi)
+{
+	unsigned steps = 0;
+
+	while (fi->wait == FI_RUNNING) {
+		const struct flow_stmt *s;
+
+		if (++steps > FLOW_MAX_STEPS) {
+			LOGP(DFLOW, LOGL_ERROR, "%s: ran %u lines without waiting for the caller: flow loop?\n",
+			     fi->state->position, FLOW_MAX_STEPS);
+			finish(fi, "error");
+			return;
+		}
+		if (fi->pc >= fi->state->n_stmts) {
+			LOGP(DFLOW, LOGL_ERROR, "%s: fell off the end of the state\n", fi->state->position);
+			finish(fi, "error");
+			return;
+		}
+		s = &fi->state->stmts[fi->pc];
+		if (!(s->channels & fi->ch)) {
+			fi->pc++;
+			continue;
+		}
+		switch (s->kind) {
+		case STMT_SAY:
+			do_say(fi, &s->say, false);
+			fi->pc++;
+			break;
+		case STMT_SEND_SMS:
+			do_say(fi, &s->say, true);
+			fi->pc++;
+			break;
+		case STMT_ASK:
+			emit_ask(fi, s, false);
+			return;
+		case STMT_SET:
+			if (!strcmp(s->var, "lang")) {
+				const char *l = val_get(fi, &s->val);
+				if (flow_set_has_lang(fi->fs, l)) {
+					talloc_free(fi->lang);
+					fi->lang = talloc_strdup(fi, l);
+				} else {
+					LOGP(DFLOW, LOGL_NOTICE, "%s: no language '%s'\n", fi->state->position, l);
+				}
+			} else {
+				var_set(fi, s->var, val_get(fi, &s->val), var_is_recording(fi, &s->val));
+			}
+			fi->pc++;
+			break;
+		case STMT_IF:
+			if (cond_eval(fi, s))
+				enter(fi, s->target.state);
+			else
+				fi->pc++;
+			break;
+		case STMT_GOTO:
+			enter(fi, s->target.state);
+			break;
+		case STMT_CALL:
+			if (fi->depth == FLOW_MAX_DEPTH) {
+				LOGP(DFLOW, LOGL_ERROR, "%s: calls nested deeper than %u\n",
+				     fi->state->position, FLOW_MAX_DEPTH);
+				finish(fi, "error");
+				return;
+			}
+			fi->stack[fi->depth].state = fi->state;
+			fi->stack[fi->depth].pc = fi->pc + 1;
+			fi->depth++;
+			enter(fi, s->target.state);
+			break;
+		case STMT_RETURN:
+			if (!fi->depth) {
+				finish(fi, "completed");
+				return;
+			}
+			fi->depth--;
+			fi->state = fi->stack[fi->depth].state;
+			fi->pc = fi->stack[fi->depth].pc;
+			fi->failures = 0;
+			fi->transitions++;
+			path_add(fi, fi->state);
+			break;
+		case STMT_CREATE_CASE:
+		case STMT_CALLBACK:
+			exec_create(fi, s, s->kind == STMT_CALLBACK);
+			fi->pc++;
+			break;
+		case STMT_FIND_CASE:
+			exec_find_case(fi, s);
+			fi->pc++;
+			break;
+		case STMT_FIND_CASES:
+			exec_find_cases(fi);
+			fi->pc++;
+			break;
+		case STMT_TRANSFER:
+			if (fi->ch == FLOW_CH_SMS || !fi->leg->transfer) {
+				enter(fi, s->target.state);
+				break;
+			}
+			fi->wait = FI_TRANSFER;
+			fi->leg->transfer(fi->leg, s->queue, var_get(fi, "case.id"), fi->path);
+			return;
+		case STMT_END:
+			finish(fi, "completed");
+			return;
+		}
+	}
+}
+
+/*
+ * Public surface
+ */
+struct flow_inst *flow_inst_new(void *ctx, const struct flow_set *fs, struct store *st,
+				struct flow_leg *leg, const struct flow_inst_opts *opts)
+{
+	struct flow_inst *fi;
+	const struct flow_state *start;
+
+	start = flow_set_resolve(fs, NULL, opts->entry ? opts->entry : "main");
+	if (!start) {
+		LOGP(DFLOW, LOGL_ERROR, "no entry flow '%s'\n", opts->entry ? opts->entry : "main");
+		return NULL;
+	}
+	fi = talloc_zero(ctx, struct flow_inst);
+	fi->fs = fs;
+	fi->st = st;
+	fi->leg = leg;
+	fi->ch = opts->channel;
+	fi->caller = talloc_strdup(fi, opts->caller ? opts->caller : "");
+	fi->lang = talloc_strdup(fi, opts->lang && flow_set_has_lang(fs, opts->lang)
+				 ? opts->lang : flow_set_default_lang(fs));
+	fi->entry = talloc_strdup(fi, opts->entry ? opts->entry : "main");
+	fi->recdir = talloc_strdup(fi, opts->recordings_dir ? opts->recordings_dir : ".");
+	fi->state = start;
+	fi->wait = FI_IDLE;
+	fi->started_at = store_now();
+	return fi;
+}
+
+int flow_inst_start(struct flow_inst *fi)
+{
+	if (fi->wait != FI_IDLE)
+		return -EAGAIN;
+	enter(fi, fi->state);
+	run(fi);
+	return 0;
+}
+
+static const struct flow_keyword *keyword_match(const struct flow_set *fs, void *ctx,
+						const char *text, const char **rest)
+{
+	char *norm = norm_answer(ctx, text), *sp;
+	const char *first;
+	unsigned f, k, w;
+
+	sp = strpbrk(norm, " \t\r\n");
+	if (sp)
+		*sp = '\0';
+	first = norm;
+	for (f = 0; f < fs->n_flows; f++) {
+		for (k = 0; k < fs->flows[f]->n_keywords; k++) {
+			const struct flow_keyword *kw = &fs->flows[f]->keywords[k];
+			for (w = 0; w < kw->n_words; w++) {
+				char *kwn = norm_answer(ctx, kw->words[w]);
+				if (strcmp(kwn, first))
+					continue;
+				/* the rest of the original text, after the first word */
+				*rest = text;
+				while (**rest == ' ' || **rest == '\t')
+					(*rest)++;
+				*rest += strcspn(*rest, " \t\r\n");
+				while (**rest == ' ' || **rest == '\t')
+					(*rest)++;
+				return kw;
+			}
+		}
+	}
+	return NULL;
+}
+
+bool flow_set_keyword_match(const struct flow_set *fs, const char *text)
+{
+	void *tmp = talloc_new(NULL);
+	const char *rest;
+	bool match = keyword_match(fs, tmp, text, &rest) != NULL;
+	talloc_free(tmp);
+	return match;
+}
+
+static bool sms_menu_answer(struct flow_inst *fi, const struct flow_ask *a, const char *ans,
+			    void *tmp)
+{
+	unsigned i;
+
+	for (i = 0; i < a->n_choices; i++) {
+		const struct flow_choice *c = &a->choices[i];
+		const char *label = flow_catalog_text(fi->fs, fi->lang, FLOW_CH_SMS, c->label);
+		bool match = (ans[0] == c->key && !ans[1]) || !strcmp(ans, c->word)
+			     || (label && !strcmp(ans, norm_answer(tmp, label)));
+		if (!match && a->kind == FLOW_ASK_YESNO)
+			match = c->key == '1' ? (!strcmp(ans, "y") || !strcmp(ans, "si") || !strcmp(ans, "s"))
+					      : !strcmp(ans, "n");
+		if (match) {
+			answered(fi, a, c->word, false, c->target.state);
+			return true;
+		}
+	}
+	return false;
+}
+
+static unsigned utf8_chars(const char *s)
+{
+	unsigned n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+int flow_inst_text(struct flow_inst *fi, const char *text)
+{
+	const struct flow_stmt *s = cur_ask(fi);
+	const struct flow_keyword *kw;
+	const char *rest;
+	void *tmp;
+	char *ans;
+	unsigned i;
+
+	if (fi->wait != FI_IDLE && !s)
+		return -EAGAIN;
+	tmp = talloc_new(fi);
+	/* keywords: at the start and when answering a menu */
+	if (fi->wait == FI_IDLE || s->ask.kind == FLOW_ASK_MENU) {
+		kw = keyword_match(fi->fs, tmp, text, &rest);
+		if (kw) {
+			for (i = 0; i < kw->n_sets; i++)
+				var_set(fi, kw->sets[i].key, val_get(fi, &kw->sets[i].val), false);
+			var_set(fi, "args", rest, false);
+			enter(fi, kw->target.state);
+			run(fi);
+			goto out;
+		}
+	}
+	if (fi->wait == FI_IDLE) {
+		flow_inst_start(fi);
+		goto out;
+	}
+	ans = norm_answer(tmp, text);
+	switch (ask_kind(fi, &s->ask)) {
+	case FLOW_ASK_MENU:
+	case FLOW_ASK_YESNO:
+		if (!sms_menu_answer(fi, &s->ask, ans, tmp))
+			failed(fi, false);
+		break;
+	case FLOW_ASK_DIGITS: {
+		char digits[64];
+		unsigned n = 0;
+		const char *p;
+		bool ok = true;
+		for (p = text; *p && ok; p++) {
+			if (isdigit((unsigned char)*p)) {
+				if (n < sizeof(digits) - 1)
+					digits[n++] = *p;
+				else
+					ok = false;
+			} else if (!strchr(" -.\t\r\n", *p)) {
+				ok = false;
+			}
+		}
+		digits[n] = '\0';
+		if (ok && n >= s->ask.min_digits && n <= s->ask.max_digits)
+			answered(fi, &s->ask, digits, false, s->ask.target.state);
+		else
+			failed(fi, false);
+		break;
+	}
+	case FLOW_ASK_TEXT:
+	case FLOW_ASK_RECORD: {
+		const char *skip = flow_catalog_text(fi->fs, fi->lang, FLOW_CH_SMS, "word.skip");
+		char *trimmed = talloc_strdup(tmp, text);
+		size_t len;
+		while (*trimmed == ' ' || *trimmed == '\t' || *trimmed == '\r' || *trimmed == '\n')
+			trimmed++;
+		len = strlen(trimmed);
+		while (len && strchr(" \t\r\n", trimmed[len - 1]))
+			trimmed[--len] = '\0';
+		if (s->ask.optional && (!strcmp(ans, "0") || (skip && !strcmp(ans, norm_answer(tmp, skip)))))
+			answered(fi, &s->ask, "", false, s->ask.target.state);
+		else if (!*trimmed || utf8_chars(trimmed) > s->ask.max_chars)
+			failed(fi, false);
+		else
+			answered(fi, &s->ask, trimmed, false, s->ask.target.state);
+		break;
+	}
+	}
+out:
+	talloc_free(tmp);
+	return 0;
+}
+
+static void digits_done(struct flow_inst *fi, const struct flow_ask *a)
+{
+	char buf[sizeof(fi->digits)];
+
+	memcpy(buf, fi->digits, fi->n_digits);
+	buf[fi->n_digits] = '\0';
+	if (fi->n_digits >= a->min_digits)
+		answered(fi, a, buf, false, a->target.state);
+	else
+		failed(fi, false);
+}
+
+int flow_inst_digit(struct flow_inst *fi, char key)
+{
+	const struct flow_stmt *s = cur_ask(fi);
+	unsigned i;
+
+	if (!s)
+		return -EAGAIN;
+	if (!strchr("0123456789*#", key) || !key)
+		return -EINVAL;
+	switch (ask_kind(fi, &s->ask)) {
+	case FLOW_ASK_MENU:
+	case FLOW_ASK_YESNO:
+		for (i = 0; i < s->ask.n_choices; i++) {
+			if (s->ask.choices[i].key == key) {
+				answered(fi, &s->ask, s->ask.choices[i].word, false,
+					 s->ask.choices[i].target.state);
+				return 0;
+			}
+		}
+		failed(fi, false);
+		return 0;
+	case FLOW_ASK_DIGITS:
+		if (key == s->ask.term || (key == '#' && !s->ask.term && fi->n_digits)) {
+			digits_done(fi, &s->ask);
+			return 0;
+		}
+		if (!isdigit((unsigned char)key)) {
+			failed(fi, false);
+			return 0;
+		}
+		fi->digits[fi->n_digits++] = key;
+		if (fi->n_digits >= s->ask.max_digits || fi->n_digits >= sizeof(fi->digits) - 1)
+			digits_done(fi, &s->ask);
+		return 0;
+	default:
+		/* keys during a recording belong to the recorder */
+		return 0;
+	}
+}
+
+bool flow_inst_collecting(const struct flow_inst *fi)
+{
+	return cur_ask(fi) && fi->n_digits > 0;
+}
+
+int flow_inst_timeout(struct flow_inst *fi)
+{
+	const struct flow_stmt *s = cur_ask(fi);
+
+	if (!s)
+		return -EAGAIN;
+	switch (ask_kind(fi, &s->ask)) {
+	case FLOW_ASK_DIGITS:
+		if (!fi->n_digits)
+			failed(fi, true);
+		else
+			digits_done(fi, &s->ask);
+		return 0;
+	case FLOW_ASK_TEXT:
+	case FLOW_ASK_RECORD:
+		if (s->ask.optional)
+			answered(fi, &s->ask, "", false, s->ask.target.state);
+		else
+			failed(fi, true);
+		return 0;
+	default:
+		failed(fi, true);
+		return 0;
+	}
+}
+
+int flow_inst_recorded(struct flow_inst *fi, const char *path, unsigned ms)
+{
+	const struct flow_stmt *s = cur_ask(fi);
+
+	if (!s || ask_kind(fi, &s->ask) != FLOW_ASK_RECORD)
+		return -EAGAIN;
+	if (!path || !*path || ms < 500) {
+		if (s->ask.optional)
+			answered(fi, &s->ask, "", false, s->ask.target.state);
+		else
+			failed(fi, true);
+		return 0;
+	}
+	answered(fi, &s->ask, path, true, s->ask.target.state);
+	return 0;
+}
+
+int flow_inst_transfer_result(struct flow_inst *fi, bool ok)
+{
+	const struct flow_stmt *s;
+
+	if (fi->wait != FI_TRANSFER)
+		return -EAGAIN;
+	if (ok) {
+		finish(fi, "transferred");
+		return 0;
+	}
+	s = &fi->state->stmts[fi->pc];
+	enter(fi, s->target.state);
+	run(fi);
+	return 0;
+}
+
+int flow_inst_hangup(struct flow_inst *fi)
+{
+	if (fi->wait == FI_ENDED)
+		return -EAGAIN;
+	finish(fi, "hangup");
+	return 0;
+}
+
+bool flow_inst_ended(const struct flow_inst *fi)
+{
+	return fi->wait == FI_ENDED;
+}
+
+const char *flow_inst_position(const struct flow_inst *fi)
+{
+	return fi->state->position;
+}
+
+const char *flow_inst_lang(const struct flow_inst *fi)
+{
+	return fi->lang;
+}
+
+const char *flow_inst_entry(const struct flow_inst *fi)
+{
+	return fi->entry;
+}
+
+const char *flow_inst_path(const struct flow_inst *fi)
+{
+	return fi->path ? fi->path : "";
+}
+
+const char *flow_inst_var(const struct flow_inst *fi, const char *name)
+{
+	if (!strcmp(name, "caller") || !strcmp(name, "channel") || !strcmp(name, "lang"))
+		return var_get(fi, name);
+	return var_find(fi, name) ? var_find(fi, name)->value : NULL;
+}
+
+uint64_t flow_inst_transitions(const struct flow_inst *fi)
+{
+	return fi->transitions;
+}
+
+int64_t flow_inst_started_at(const struct flow_inst *fi)
+{
+	return fi->started_at;
+}
+
+/*
+ * Serialization: "key=value\n" lines, values with '\\' and '\n' escaped.
+ */
+static char *put(char *buf, const char *key, const char *value)
+{
+	buf = talloc_asprintf_append_buffer(buf, "%s=", key);
+	for (; *value; value++) {
+		if (*value == '\\')
+			buf = talloc_strdup_append_buffer(buf, "\\\\");
+		else if (*value == '\n')
+			buf = talloc_strdup_append_buffer(buf, "\\n");
+		else
+			buf = talloc_strndup_append_buffer(buf, value, 1);
+	}
+	return talloc_strdup_append_buffer(buf, "\n");
+}
+
+static const struct value_string wait_names[] = {
+	{ FI_IDLE, "idle" },
+	{ FI_RUNNING, "running" },
+	{ FI_ASK, "ask" },
+	{ FI_TRANSFER, "transfer" },
+	{ FI_ENDED, "ended" },
+	{ 0, NULL }
+};
+
+int flow_inst_save(const struct flow_inst *fi, void *ctx, uint8_t **blob, size_t *len)
+{
+	char *buf = talloc_strdup(ctx, "stoop-flow=1\n");
+	char num[64];
+	unsigned i;
+
+	buf = put(buf, "position", fi->state->position);
+	snprintf(num, sizeof(num), "%u", fi->pc);
+	buf = put(buf, "pc", num);
+	buf = put(buf, "wait", get_value_string(wait_names, fi->wait));
+	snprintf(num, sizeof(num), "%u", fi->failures);
+	buf = put(buf, "failures", num);
+	buf = put(buf, "channel", flow_channel_name(fi->ch));
+	buf = put(buf, "caller", fi->caller);
+	buf = put(buf, "lang", fi->lang);
+	buf = put(buf, "entry", fi->entry);
+	buf = put(buf, "recdir", fi->recdir);
+	buf = put(buf, "path", flow_inst_path(fi));
+	snprintf(num, sizeof(num), "%lld", (long long)fi->started_at);
+	buf = put(buf, "started", num);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)fi->transitions);
+	buf = put(buf, "transitions", num);
+	for (i = 0; i < fi->depth; i++) {
+		char *frame = talloc_asprintf(buf, "%s:%u", fi->stack[i].state->position, fi->stack[i].pc);
+		buf = put(buf, "frame", frame);
+		talloc_free(frame);
+	}
+	for (i = 0; i < fi->n_vars; i++) {
+		char *key = talloc_asprintf(buf, "%s%s", fi->vars[i].recording ? "rec." : "var.",
+					    fi->vars[i].name);
+		buf = put(buf, key, fi->vars[i].value);
+		talloc_free(key);
+	}
+	*blob = (uint8_t *)buf;
+	*len = strlen(buf);
+	return 0;
+}
+
+static char *unescape_value(void *ctx, const char *s, size_t len)
+{
+	char *out = talloc_size(ctx, len + 1);
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 1 < len) {
+			i++;
+			out[o++] = s[i] == 'n' ? '\n' : s[i];
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static bool parse_uint_str(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return !errno && !*end && *out <= max;
+}
+
+struct flow_inst *flow_inst_restore(void *ctx, const struct flow_set *fs, struct store *st,
+				    struct flow_leg *leg, const uint8_t *blob, size_t len)
+{
+	const char *p = (const char *)blob, *end = p + len;
+	struct flow_inst *fi = talloc_zero(ctx, struct flow_inst);
+	unsigned long long num;
+	bool have_pos = false, magic = false;
+	int wait = -1;
+
+	fi->fs = fs;
+	fi->st = st;
+	fi->leg = leg;
+	fi->ch = FLOW_CH_SMS;
+	fi->caller = talloc_strdup(fi, "");
+	fi->lang = talloc_strdup(fi, flow_set_default_lang(fs));
+	fi->entry = talloc_strdup(fi, "main");
+	fi->recdir = talloc_strdup(fi, ".");
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p), *eq;
+		char *key, *val;
+		if (!nl)
+			goto bad;
+		eq = memchr(p, '=', nl - p);
+		if (!eq)
+			goto bad;
+		key = talloc_strndup(fi, p, eq - p);
+		val = unescape_value(fi, eq + 1, nl - eq - 1);
+		p = nl + 1;
+		if (!strcmp(key, "stoop-flow")) {
+			magic = !strcmp(val, "1");
+		} else if (!strcmp(key, "position")) {
+			fi->state = flow_set_resolve(fs, NULL, val);
+			if (!fi->state || !strchr(val, '.'))
+				goto bad;
+			have_pos = true;
+		} else if (!strcmp(key, "pc")) {
+			if (!parse_uint_str(val, 100000, &num))
+				goto bad;
+			fi->pc = num;
+		} else if (!strcmp(key, "wait")) {
+			wait = get_string_value(wait_names, val);
+		} else if (!strcmp(key, "failures")) {
+			if (!parse_uint_str(val, 1000, &num))
+				goto bad;
+			fi->failures = num;
+		} else if (!strcmp(key, "channel")) {
+			fi->ch = !strcmp(val, "voice") ? FLOW_CH_VOICE : FLOW_CH_SMS;
+		} else if (!strcmp(key, "caller")) {
+			talloc_free(fi->caller);
+			fi->caller = talloc_steal(fi, val);
+			val = NULL;
+		} else if (!strcmp(key, "lang")) {
+			if (flow_set_has_lang(fs, val)) {
+				talloc_free(fi->lang);
+				fi->lang = talloc_strdup(fi, val);
+			}
+		} else if (!strcmp(key, "entry")) {
+			talloc_free(fi->entry);
+			fi->entry = talloc_strdup(fi, val);
+		} else if (!strcmp(key, "recdir")) {
+			talloc_free(fi->recdir);
+			fi->recdir = talloc_strdup(fi, val);
+		} else if (!strcmp(key, "path")) {
+			fi->path = *val ? talloc_strdup(fi, val) : NULL;
+		} else if (!strcmp(key, "started")) {
+			if (!parse_uint_str(val, INT64_MAX, &num))
+				goto bad;
+			fi->started_at = num;
+		} else if (!strcmp(key, "transitions")) {
+			if (!parse_uint_str(val, UINT64_MAX, &num))
+				goto bad;
+			fi->transitions = num;
+		} else if (!strcmp(key, "frame")) {
+			char *colon = strrchr(val, ':');
+			const struct flow_state *fst;
+			if (!colon || fi->depth == FLOW_MAX_DEPTH)
+				goto bad;
+			*colon = '\0';
+			fst = flow_set_resolve(fs, NULL, val);
+			if (!fst || !strchr(val, '.') || !parse_uint_str(colon + 1, 100000, &num)
+			    || num > fst->n_stmts)
+				goto bad;
+			fi->stack[fi->depth].state = fst;
+			fi->stack[fi->depth].pc = num;
+			fi->depth++;
+		} else if (!strncmp(key, "var.", 4) || !strncmp(key, "rec.", 4)) {
+			var_set(fi, key + 4, val, key[0] == 'r');
+		}
+		talloc_free(key);
+		talloc_free(val);
+	}
+	if (!magic || !have_pos || wait < 0)
+		goto bad;
+	fi->wait = wait;
+	/* the flows may have changed since: the position must still be an ask */
+	if (fi->wait == FI_ASK && !cur_ask(fi))
+		goto bad;
+	if (fi->wait != FI_ASK && fi->wait != FI_ENDED && fi->wait != FI_IDLE)
+		goto bad;
+	return fi;
+bad:
+	LOGP(DFLOW, LOGL_NOTICE, "saved flow session cannot be restored (flows changed or data damaged)\n");
+	talloc_free(fi);
+	return NULL;
+}
