@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include <osmocom/core/utils.h>
+#include <osmocom/core/application.h>
 #include "logging.h"
 
 static const struct log_info_cat stoop_log_cats[] = {

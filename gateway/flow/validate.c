@@ -88,32 +88,33 @@ static void check_reachable(struct vctx *v)
 
 static void check_ends(struct vctx *v, struct flow_state *st)
 {
+	const struct flow_stmt *leaver[2] = { NULL, NULL };
 	unsigned c, j;
 
-	for (c = FLOW_CH_SMS; c <= FLOW_CH_VOICE; c <<= 1) {
-		const struct flow_stmt *leaver = NULL;
-		bool left = false;
-		for (j = 0; j < st->n_stmts; j++) {
-			const struct flow_stmt *s = &st->stmts[j];
-			if (!(s->channels & c))
-				continue;
-			if (left) {
-				/* report once, on the first channel that sees it */
-				if (c == FLOW_CH_SMS || !(s->channels & FLOW_CH_SMS) || !(leaver->channels & FLOW_CH_SMS))
-					flow_error(v->d, &s->loc, "this line never runs%s: line %u always leaves the state",
-						   s->channels == FLOW_CH_ALL ? "" : (c == FLOW_CH_SMS ? " on sms" : " on voice"),
-						   leaver->loc.line);
-				break;
-			}
-			if (stmt_leaves(s)) {
-				left = true;
-				leaver = s;
-			}
+	for (j = 0; j < st->n_stmts; j++) {
+		const struct flow_stmt *s = &st->stmts[j];
+		bool runs = false;
+		for (c = 0; c < 2; c++)
+			if ((s->channels & (c ? FLOW_CH_VOICE : FLOW_CH_SMS)) && !leaver[c])
+				runs = true;
+		if (!runs) {
+			const struct flow_stmt *l = leaver[0] ? leaver[0] : leaver[1];
+			if (s->channels == FLOW_CH_VOICE || !leaver[0])
+				l = leaver[1];
+			flow_error(v->d, &s->loc, "this line never runs: line %u always leaves the state before it",
+				   l->loc.line);
+			return;
 		}
-		if (!left)
-			flow_error(v->d, &st->loc, "state '%s' falls off its end on %s: end it with goto, ask, transfer or end",
-				   st->name, flow_channel_name(c));
+		if (!stmt_leaves(s))
+			continue;
+		for (c = 0; c < 2; c++)
+			if ((s->channels & (c ? FLOW_CH_VOICE : FLOW_CH_SMS)) && !leaver[c])
+				leaver[c] = s;
 	}
+	for (c = 0; c < 2; c++)
+		if (!leaver[c])
+			flow_error(v->d, &st->loc, "state '%s' falls off its end on %s: end it with goto, ask, transfer or end",
+				   st->name, c ? "voice" : "sms");
 }
 
 static void check_menu(struct vctx *v, const struct flow_ask *a)
@@ -160,7 +161,8 @@ static void check_keywords(struct vctx *v)
 	}
 }
 
-/* Report a missing prompt once per language and channel. */
+/* Report a missing prompt once per language (and channel, when only one
+ * channel's text is missing). */
 static void need_prompt(struct vctx *v, const struct flow_loc *loc, const char *id, unsigned channels)
 {
 	struct flow_set *fs = v->fs;
@@ -169,26 +171,31 @@ static void need_prompt(struct vctx *v, const struct flow_loc *loc, const char *
 	if (!fs->check_prompts || !id)
 		return;
 	for (i = 0; i < fs->n_catalogs; i++) {
-		for (c = FLOW_CH_SMS; c <= FLOW_CH_VOICE; c <<= 1) {
-			char *key;
-			bool seen = false;
-			if (!(channels & c) || flow_catalog_text(fs, fs->catalogs[i]->lang, c, id))
-				continue;
-			key = talloc_asprintf(v->tmp, "%s/%u/%s", fs->catalogs[i]->lang, c, id);
-			for (r = 0; r < v->n_reported; r++)
-				if (!strcmp(v->reported[r], key))
-					seen = true;
-			if (seen)
-				continue;
-			v->reported = talloc_realloc(v->tmp, v->reported, char *, v->n_reported + 1);
-			v->reported[v->n_reported++] = key;
-			if (flow_catalog_text(fs, fs->catalogs[i]->lang, c == FLOW_CH_SMS ? FLOW_CH_VOICE : FLOW_CH_SMS, id))
-				flow_error(v->d, loc, "prompt '%s' has no %s text in the '%s' catalog (%s)", id,
-					   flow_channel_name(c), fs->catalogs[i]->lang, fs->catalogs[i]->file);
-			else
-				flow_error(v->d, loc, "prompt '%s' is missing from the '%s' catalog (%s)", id,
-					   fs->catalogs[i]->lang, fs->catalogs[i]->file);
-		}
+		const char *lang = fs->catalogs[i]->lang;
+		unsigned missing = 0;
+		char *key;
+		bool seen = false;
+
+		for (c = FLOW_CH_SMS; c <= FLOW_CH_VOICE; c <<= 1)
+			if ((channels & c) && !flow_catalog_text(fs, lang, c, id))
+				missing |= c;
+		if (!missing)
+			continue;
+		key = talloc_asprintf(v->tmp, "%s/%u/%s", lang, missing, id);
+		for (r = 0; r < v->n_reported; r++)
+			if (!strcmp(v->reported[r], key))
+				seen = true;
+		if (seen)
+			continue;
+		v->reported = talloc_realloc(v->tmp, v->reported, char *, v->n_reported + 1);
+		v->reported[v->n_reported++] = key;
+		if (missing != FLOW_CH_ALL && (flow_catalog_text(fs, lang, FLOW_CH_SMS, id)
+					       || flow_catalog_text(fs, lang, FLOW_CH_VOICE, id)))
+			flow_error(v->d, loc, "prompt '%s' has no %s text in the '%s' catalog (%s)", id,
+				   flow_channel_name(missing), lang, fs->catalogs[i]->file);
+		else
+			flow_error(v->d, loc, "prompt '%s' is missing from the '%s' catalog (%s)", id,
+				   lang, fs->catalogs[i]->file);
 	}
 }
 
@@ -286,8 +293,18 @@ static void check_size(struct reply_walk *w, const struct flow_loc *at, const ch
 {
 	struct sms_size sz;
 
+	char *key;
+	unsigned r;
+
 	if (long_ok || sms_text_size(text, true, &sz) < 0 || sz.segments <= 1)
 		return;
+	/* one report per reply and language, however many paths lead to it */
+	key = talloc_asprintf(w->v->tmp, "sms/%s/%s:%u:%u", w->lang, at->file, at->line, at->col);
+	for (r = 0; r < w->v->n_reported; r++)
+		if (!strcmp(w->v->reported[r], key))
+			return;
+	w->v->reported = talloc_realloc(w->v->tmp, w->v->reported, char *, w->v->n_reported + 1);
+	w->v->reported[w->v->n_reported++] = key;
 	flow_error(w->v->d, at, "SMS reply in '%s' is %u %s, more than one segment (%u): shorten it or mark a line of it `long`",
 		   w->lang, sz.units, sz.coding == SMS_CODING_GSM7 ? "GSM 03.38 characters" : "UCS-2 characters",
 		   sz.coding == SMS_CODING_GSM7 ? SMS_GSM7_SINGLE : SMS_UCS2_SINGLE);
@@ -361,11 +378,7 @@ static void check_replies(struct vctx *v)
 		for (i = 0; i < fs->n_flows; i++) {
 			for (j = 0; j < fs->flows[i]->n_states; j++) {
 				struct reply_walk w = { .v = v, .lang = fs->catalogs[l]->lang };
-				unsigned before = v->d->errors;
 				walk_reply(&w, fs->flows[i]->states[j], 0, NULL, false, 0);
-				/* one report per language is enough to fix a state */
-				if (v->d->errors != before)
-					break;
 			}
 		}
 	}
