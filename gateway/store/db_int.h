@@ -1,0 +1,109 @@
+/* db_int.h -- the store's insides, shared by store/db.c, case.c and session.c
+ * and by nothing outside gateway/store/: the struct behind the opaque
+ * struct store, the index of every prepared SQL statement (their text is in
+ * db.c, in one array), and the small helpers that bind named $params, read
+ * columns into talloc strings and turn an SQLite failure into one log line
+ * and -EIO.  The public surface is store.h.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* How long a statement waits for another process's write lock (stoopctl, a
+ * second stoopd on the same file) before it fails with -EIO. */
+#define STORE_BUSY_TIMEOUT_MS	2000
+
+/* Every SQL statement of the store, prepared once in store_open(). */
+enum db_stmt {
+	DB_STMT_BEGIN,
+	DB_STMT_COMMIT,
+	DB_STMT_ROLLBACK,
+	DB_STMT_SAVEPOINT,
+	DB_STMT_RELEASE,
+	DB_STMT_ROLLBACK_TO,
+	DB_STMT_USER_VERSION,
+
+	DB_STMT_CASE_MAX_ID,
+	DB_STMT_CASE_INSERT,
+	DB_STMT_CASE_BY_ID,
+	DB_STMT_CASE_STATUS,
+	DB_STMT_CASE_FIND_OPEN,
+	DB_STMT_CASE_LIST,
+	DB_STMT_CASE_LIST_BY_PHONE,
+	DB_STMT_CASE_COUNT,
+	DB_STMT_CASE_SET_STATUS,
+	DB_STMT_CASE_TOUCH,
+	DB_STMT_HISTORY_INSERT,
+	DB_STMT_HISTORY_BY_CASE,
+	DB_STMT_FOLLOWER_INSERT,
+	DB_STMT_FOLLOWERS_BY_CASE,
+
+	DB_STMT_SESSION_PUT,
+	DB_STMT_SESSION_GET,
+	DB_STMT_SESSION_DELETE,
+	DB_STMT_SESSION_COUNT,
+	DB_STMT_SESSION_LIST,
+	DB_STMT_SESSION_STALE,
+	DB_STMT_SESSION_LOG_INSERT,
+
+	_NUM_DB_STMT
+};
+
+/* The columns of every statement that reads whole cases, in this order. */
+enum db_case_col {
+	DB_CASE_COL_ID,
+	DB_CASE_COL_KIND,
+	DB_CASE_COL_SERVICE_CODE,
+	DB_CASE_COL_LOCATION,
+	DB_CASE_COL_LOCATION_NORM,
+	DB_CASE_COL_DESCRIPTION,
+	DB_CASE_COL_RECORDING,
+	DB_CASE_COL_CHANNEL,
+	DB_CASE_COL_PHONE,
+	DB_CASE_COL_LANG,
+	DB_CASE_COL_STATUS,
+	DB_CASE_COL_FLOW_PATH,
+	DB_CASE_COL_CALLBACK_WINDOW,
+	DB_CASE_COL_REASON,
+	DB_CASE_COL_CREATED_AT,
+	DB_CASE_COL_UPDATED_AT,
+	DB_CASE_COL_FOLLOWERS,
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	enum store_sync sync;
+	/* store_begin() nesting: 0 means no transaction is open, 1 is the
+	 * BEGIN IMMEDIATE, every level above it a SAVEPOINT. */
+	unsigned tx_depth;
+	sqlite3_stmt *stmt[_NUM_DB_STMT];
+};
+
+/* Clear the bindings and reset, so the statement holds no lock and no
+ * pointer into the caller's strings.  Every use of a statement ends here. */
+void db_reset(sqlite3_stmt *stmt);
+
+/* Bind a named parameter ("$phone").  A NULL text or blob binds SQL NULL.
+ * The value must live until db_reset().  0, or -EIO (logged). */
+int db_bind_text(sqlite3_stmt *stmt, const char *name, const char *text);
+int db_bind_int64(sqlite3_stmt *stmt, const char *name, int64_t val);
+int db_bind_blob(sqlite3_stmt *stmt, const char *name, const void *blob, size_t len);
+
+/* Log the SQLite error of the statement's connection once, return -EIO. */
+int db_error(sqlite3_stmt *stmt, const char *what);
+
+/* Step a statement that returns no rows: 0, or -EIO (logged). */
+int db_step_done(sqlite3_stmt *stmt, const char *what);
+
+/* Step a statement that returns one integer (count, max): 0, -ENOENT when
+ * it returned no row, or -EIO (logged).  SQL NULL reads as 0. */
+int db_step_int64(sqlite3_stmt *stmt, const char *what, int64_t *val);
+
+/* A text column as a talloc string under ctx; NULL for SQL NULL. */
+char *db_column_strdup(void *ctx, sqlite3_stmt *stmt, int col);
