@@ -1,0 +1,236 @@
+/* session.c -- persisted flow sessions and the log of how they ended.
+ *
+ * A session row is a caller's place in a flow, keyed "<channel>:<number>":
+ * the interpreter's opaque blob (flow/ owns its format) plus the current
+ * "flow.state" as text so the console can show it without decoding the blob.
+ * The SMS channel puts a session after every step and asks for stale ones to
+ * expire them; voice sessions live only as long as the call, but are put too
+ * so a restart can tell who was dropped.  When a session ends, its last
+ * position goes into session_log, which the drop-off report reads.
+ *
+ * Session keys contain phone numbers: they are logged at debug level only.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <osmocom/core/talloc.h>
+
+#include "core/logging.h"
+#include "db_int.h"
+
+/* Default and largest number of rows the listing functions return. */
+#define SESSION_LIST_DEFAULT	100
+
+int store_session_put(struct store *st, const char *key, const char *position,
+		      const uint8_t *blob, size_t blob_len)
+{
+	sqlite3_stmt *stmt = st->stmt[DB_STMT_SESSION_PUT];
+	int rc;
+
+	if (!key || !*key)
+		return -EINVAL;
+	rc = db_bind_text(stmt, "$key", key);
+	rc = rc ? : db_bind_text(stmt, "$position", position);
+	rc = rc ? : db_bind_blob(stmt, "$blob", blob, blob ? blob_len : 0);
+	rc = rc ? : db_bind_int64(stmt, "$now", store_now());
+	rc = rc ? : db_step_done(stmt, "writing a session");
+	db_reset(stmt);
+	if (rc == 0)
+		LOGP(DSTORE, LOGL_DEBUG, "session(%s): at %s, %zu bytes\n", key,
+		     position ? : "-", blob ? blob_len : 0);
+	return rc;
+}
+
+int store_session_get(struct store *st, void *ctx, const char *key, struct store_session **out)
+{
+	sqlite3_stmt *stmt = st->stmt[DB_STMT_SESSION_GET];
+	struct store_session *s;
+	const void *blob;
+	int rc;
+
+	*out = NULL;
+	if (!key)
+		return -EINVAL;
+	rc = db_bind_text(stmt, "$key", key);
+	if (rc)
+		goto out;
+	switch (sqlite3_step(stmt)) {
+	case SQLITE_ROW:
+		s = talloc_zero(ctx, struct store_session);
+		if (!s) {
+			rc = -ENOMEM;
+			break;
+		}
+		s->key = db_column_strdup(s, stmt, 0);
+		s->position = db_column_strdup(s, stmt, 1);
+		blob = sqlite3_column_blob(stmt, 2);
+		s->blob_len = sqlite3_column_bytes(stmt, 2);
+		if (blob && s->blob_len)
+			s->blob = talloc_memdup(s, blob, s->blob_len);
+		else
+			s->blob_len = 0;
+		s->created_at = sqlite3_column_int64(stmt, 3);
+		s->updated_at = sqlite3_column_int64(stmt, 4);
+		*out = s;
+		break;
+	case SQLITE_DONE:
+		rc = -ENOENT;
+		break;
+	default:
+		rc = db_error(stmt, "reading a session");
+		break;
+	}
+out:
+	db_reset(stmt);
+	return rc;
+}
+
+int store_session_delete(struct store *st, const char *key)
+{
+	sqlite3_stmt *stmt = st->stmt[DB_STMT_SESSION_DELETE];
+	int rc;
+
+	if (!key)
+		return -EINVAL;
+	rc = db_bind_text(stmt, "$key", key);
+	rc = rc ? : db_step_done(stmt, "deleting a session");
+	if (!rc && sqlite3_changes(st->db) == 0)
+		rc = -ENOENT;
+	db_reset(stmt);
+	return rc;
+}
+
+int store_session_count(struct store *st, unsigned *n)
+{
+	sqlite3_stmt *stmt = st->stmt[DB_STMT_SESSION_COUNT];
+	int64_t val = 0;
+	int rc;
+
+	rc = db_step_int64(stmt, "counting sessions", &val);
+	db_reset(stmt);
+	if (rc)
+		return rc;
+	*n = (unsigned)val;
+	return 0;
+}
+
+int store_session_list(struct store *st, void *ctx, unsigned limit,
+		       struct store_session **out, unsigned *n)
+{
+	sqlite3_stmt *stmt = st->stmt[DB_STMT_SESSION_LIST];
+	struct store_session *list;
+	unsigned count = 0, alloc = 8;
+	int rc, step;
+
+	*out = NULL;
+	*n = 0;
+	list = talloc_zero_array(ctx, struct store_session, alloc);
+	if (!list)
+		return -ENOMEM;
+	rc = db_bind_int64(stmt, "$limit", limit ? limit : SESSION_LIST_DEFAULT);
+	if (rc)
+		goto out;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (count == alloc) {
+			struct store_session *grown;
+
+			alloc *= 2;
+			grown = talloc_realloc(ctx, list, struct store_session, alloc);
+			if (!grown) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			list = grown;
+		}
+		memset(&list[count], 0, sizeof(list[count]));
+		list[count].key = db_column_strdup(list, stmt, 0);
+		list[count].position = db_column_strdup(list, stmt, 1);
+		list[count].created_at = sqlite3_column_int64(stmt, 2);
+		list[count].updated_at = sqlite3_column_int64(stmt, 3);
+		count++;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_error(stmt, "listing sessions");
+out:
+	db_reset(stmt);
+	if (rc) {
+		talloc_free(list);
+		return rc;
+	}
+	*out = list;
+	*n = count;
+	return 0;
+}
+
+int store_session_stale(struct store *st, void *ctx, int64_t cutoff, unsigned limit,
+			char ***keys, unsigned *n)
+{
+	sqlite3_stmt *stmt = st->stmt[DB_STMT_SESSION_STALE];
+	char **list;
+	unsigned count = 0, alloc = 8;
+	int rc, step;
+
+	*keys = NULL;
+	*n = 0;
+	list = talloc_zero_array(ctx, char *, alloc);
+	if (!list)
+		return -ENOMEM;
+	rc = db_bind_int64(stmt, "$cutoff", cutoff);
+	rc = rc ? : db_bind_int64(stmt, "$limit", limit ? limit : SESSION_LIST_DEFAULT);
+	if (rc)
+		goto out;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (count == alloc) {
+			char **grown;
+
+			alloc *= 2;
+			grown = talloc_realloc(ctx, list, char *, alloc);
+			if (!grown) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			list = grown;
+		}
+		list[count] = db_column_strdup(list, stmt, 0);
+		if (!list[count]) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		count++;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_error(stmt, "finding stale sessions");
+out:
+	db_reset(stmt);
+	if (rc) {
+		talloc_free(list);
+		return rc;
+	}
+	*keys = list;
+	*n = count;
+	return 0;
+}
+
+int store_session_log_end(struct store *st, const char *key, const char *channel,
+			  const char *entry, const char *last_position, const char *outcome,
+			  int64_t started_at)
+{
+	sqlite3_stmt *stmt = st->stmt[DB_STMT_SESSION_LOG_INSERT];
+	int rc;
+
+	if (!key || !outcome)
+		return -EINVAL;
+	rc = db_bind_text(stmt, "$key", key);
+	rc = rc ? : db_bind_text(stmt, "$channel", channel);
+	rc = rc ? : db_bind_text(stmt, "$entry", entry);
+	rc = rc ? : db_bind_text(stmt, "$last_position", last_position);
+	rc = rc ? : db_bind_text(stmt, "$outcome", outcome);
+	rc = rc ? : db_bind_int64(stmt, "$started_at", started_at);
+	rc = rc ? : db_bind_int64(stmt, "$now", store_now());
+	rc = rc ? : db_step_done(stmt, "logging a session's end");
+	db_reset(stmt);
+	if (rc == 0)
+		LOGP(DSTORE, LOGL_DEBUG, "session(%s): ended %s at %s\n", key, outcome,
+		     last_position ? : "-");
+	return rc;
+}
