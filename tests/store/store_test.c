@@ -1,0 +1,986 @@
+/* store_test.c -- tests of gateway/store/ on real SQLite files in a temporary
+ * directory: case ids and their check digit, location normalization,
+ * migrations from every older schema version, filing cases with dedup,
+ * status history, followers, listing, transactions, sessions and their log,
+ * and a second process reading while this one writes.
+ *
+ * Time is libosmocore's overridden CLOCK_REALTIME, so timestamps are exact.
+ * The schema of version 1 is written out below as stoopd 0.1 created it: it
+ * is the history the migrations must keep working on, not a copy of db.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <sys/wait.h>
+
+#include <sqlite3.h>
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/utils.h>
+
+#include "core/logging.h"
+#include "store/store.h"
+#include "testlib.h"
+
+#define T0	1700000000
+
+static void *ctx;
+static char tmpdir[PATH_MAX];
+
+/* The schema of version 1, frozen. */
+static const char schema_v1[] =
+	"CREATE TABLE cases (id INTEGER PRIMARY KEY,"
+	" kind TEXT NOT NULL DEFAULT 'request' CHECK (kind IN ('request', 'callback')),"
+	" service_code TEXT, location TEXT, location_norm TEXT, description TEXT,"
+	" recording TEXT, channel TEXT, phone TEXT, lang TEXT,"
+	" status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'in-progress', 'closed')),"
+	" flow_path TEXT, callback_window TEXT, reason TEXT,"
+	" created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX cases_dedup ON cases (service_code, location_norm) WHERE status <> 'closed';"
+	"CREATE TABLE case_history (id INTEGER PRIMARY KEY,"
+	" case_id INTEGER NOT NULL REFERENCES cases (id), at INTEGER NOT NULL,"
+	" status TEXT NOT NULL, note TEXT, actor TEXT);"
+	"CREATE INDEX case_history_case ON case_history (case_id, id);"
+	"CREATE TABLE case_followers (case_id INTEGER NOT NULL REFERENCES cases (id),"
+	" phone TEXT NOT NULL, lang TEXT, channel TEXT, since INTEGER NOT NULL,"
+	" PRIMARY KEY (case_id, phone));"
+	"CREATE TABLE sessions (key TEXT PRIMARY KEY, position TEXT, blob BLOB,"
+	" created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX sessions_updated ON sessions (updated_at);"
+	"PRAGMA user_version = 1;";
+
+/* What a stoopd 0.1 had filed: two cases, their history, a follower, and a
+ * caller half-way through the report flow. */
+static const char data_v1[] =
+	"INSERT INTO cases (id, kind, service_code, location, location_norm, channel, phone,"
+	" lang, status, flow_path, created_at, updated_at) VALUES"
+	" (1000002, 'request', 'pothole', '12 Main Street', '12 main st', 'sms', '+15550001111',"
+	"  'es', 'open', 'main.menu>report.pick_service>report.where', 1600000000, 1600000000),"
+	" (1000015, 'request', 'trash', '3 Oak Ave', '3 oak ave', 'voice', NULL,"
+	"  'en', 'closed', NULL, 1600000100, 1600000200);"
+	"INSERT INTO case_history (case_id, at, status, note, actor) VALUES"
+	" (1000002, 1600000000, 'open', 'opened', 'sms'),"
+	" (1000015, 1600000100, 'open', 'opened', 'voice'),"
+	" (1000015, 1600000200, 'closed', 'picked up', 'console');"
+	"INSERT INTO case_followers (case_id, phone, lang, channel, since) VALUES"
+	" (1000002, '+15550001111', 'es', 'sms', 1600000000);"
+	"INSERT INTO sessions (key, position, blob, created_at, updated_at) VALUES"
+	" ('sms:+15550001111', 'report.describe', x'0102', 1600000300, 1600000400);";
+
+/*
+ * Helpers
+ */
+
+static char *tmp_path(const char *name)
+{
+	return talloc_asprintf(ctx, "%s/%s", tmpdir, name);
+}
+
+static void clock_set(int64_t t)
+{
+	struct timespec *ts = osmo_clock_override_gettimespec(CLOCK_REALTIME);
+
+	ts->tv_sec = t;
+	ts->tv_nsec = 0;
+}
+
+/* Run SQL on a file with a connection of its own. */
+static int raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	int rc;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK) {
+		sqlite3_close(db);
+		return -1;
+	}
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		fprintf(stderr, "raw_exec: %s\n", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* The first column of the first row of a query, as an integer; -1 on error. */
+static int64_t raw_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	int64_t val = -1;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK) {
+		sqlite3_close(db);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			val = sqlite3_column_int64(stmt, 0);
+		sqlite3_finalize(stmt);
+	}
+	sqlite3_close(db);
+	return val;
+}
+
+/* Every table and index of a file with its SQL, whitespace removed, so a
+ * migrated file can be compared with a new one. */
+static char *raw_schema(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	char *out = talloc_strdup(ctx, "");
+
+	if (sqlite3_open(path, &db) != SQLITE_OK) {
+		sqlite3_close(db);
+		return out;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT type || ' ' || name || ' ' || tbl_name || ' '"
+			       " || coalesce(sql, '') FROM sqlite_master ORDER BY type, name",
+			       -1, &stmt, NULL) == SQLITE_OK) {
+		while (sqlite3_step(stmt) == SQLITE_ROW) {
+			const char *p = (const char *)sqlite3_column_text(stmt, 0);
+
+			for (; *p; p++) {
+				if (*p != ' ' && *p != '\t' && *p != '\n')
+					out = talloc_asprintf_append_buffer(out, "%c", *p);
+			}
+			out = talloc_strdup_append_buffer(out, "\n");
+		}
+		sqlite3_finalize(stmt);
+	}
+	sqlite3_close(db);
+	return out;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static void remove_tmpdir(void)
+{
+	DIR *d = opendir(tmpdir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlink(talloc_asprintf(ctx, "%s/%s", tmpdir, e->d_name));
+	}
+	closedir(d);
+	rmdir(tmpdir);
+}
+
+/*
+ * Case ids
+ */
+
+static void test_case_id(void)
+{
+	static const char *const bad_format[] = {
+		"", "12", "1-2", "abc", "12a4567", "1000002x", "+1000002", "1000.002",
+		"1234567890123456789",
+	};
+	unsigned tried_sub = 0, caught_sub = 0, tried_swap = 0, caught_swap = 0;
+	unsigned parsed = 0, ids = 0;
+	uint64_t id, base;
+	unsigned i;
+	int rc;
+
+	CHECK(case_id_damm("572") == 4, "Damm check digit of 572 is 4");
+	CHECK(case_id_damm("5724") == 0, "572 with its check digit checks to 0");
+	CHECK(case_id_damm("") == -EINVAL && case_id_damm("12a") == -EINVAL
+	      && case_id_damm(NULL) == -EINVAL, "case_id_damm refuses non-digits");
+	CHECK(case_id_from_base(572) == 5724, "case_id_from_base appends the check digit");
+	CHECK(case_id_from_base(100000) == 1000002, "the first id is 1000002");
+
+	/* a few hundred ids: consecutive ones, and others of every length */
+	for (i = 0; i < 400; i++) {
+		char s[24], t[24];
+		size_t len, p;
+		char d;
+
+		if (i < 250)
+			base = 100000 + i;
+		else
+			base = (uint64_t)(i * 7919u) * (i % 2 ? 1000003ull : 7ull) % 100000000000000000ull + 10;
+		id = case_id_from_base(base);
+		snprintf(s, sizeof(s), "%" PRIu64, id);
+		len = strlen(s);
+		ids++;
+		if (case_id_parse(s, &id) == 0 && id == case_id_from_base(base))
+			parsed++;
+		for (p = 0; p < len; p++) {
+			for (d = '0'; d <= '9'; d++) {
+				if (d == s[p])
+					continue;
+				memcpy(t, s, len + 1);
+				t[p] = d;
+				tried_sub++;
+				rc = case_id_parse(t, NULL);
+				if (rc == -EBADMSG)
+					caught_sub++;
+				else
+					printf("# substitution %s -> %s not caught (%d)\n", s, t, rc);
+			}
+			if (p + 1 < len && s[p] != s[p + 1]) {
+				memcpy(t, s, len + 1);
+				t[p] = s[p + 1];
+				t[p + 1] = s[p];
+				tried_swap++;
+				rc = case_id_parse(t, NULL);
+				if (rc == -EBADMSG)
+					caught_swap++;
+				else
+					printf("# transposition %s -> %s not caught (%d)\n", s, t, rc);
+			}
+		}
+	}
+	CHECK(parsed == ids, "%u of %u valid ids parse back", parsed, ids);
+	CHECK(tried_sub > 3000 && caught_sub == tried_sub,
+	      "every single-digit substitution rejected (%u of %u)", caught_sub, tried_sub);
+	CHECK(tried_swap > 1000 && caught_swap == tried_swap,
+	      "every adjacent transposition rejected (%u of %u)", caught_swap, tried_swap);
+
+	CHECK(case_id_parse("1000002", &id) == 0 && id == 1000002, "plain digits parse");
+	CHECK(case_id_parse("100000-2", &id) == 0 && id == 1000002, "a dash before the check digit");
+	CHECK(case_id_parse(" 1000 002 ", &id) == 0 && id == 1000002, "spaces anywhere");
+	CHECK(case_id_parse("1-000-00-2", &id) == 0 && id == 1000002, "several dashes");
+	CHECK(case_id_parse("572-4", &id) == 0 && id == 5724, "a short id");
+	CHECK(case_id_parse("100000-3", &id) == -EBADMSG, "a wrong check digit is -EBADMSG");
+	base = 12345678901234567ull;
+	id = 0;
+	CHECK(case_id_parse(talloc_asprintf(ctx, "%" PRIu64, case_id_from_base(base)), &id) == 0
+	      && id == case_id_from_base(base), "an 18-digit id parses");
+	CHECK(case_id_from_base(100000000000000000ull) == 0, "bases past 17 digits give no id");
+	for (i = 0; i < ARRAY_SIZE(bad_format); i++)
+		CHECK(case_id_parse(bad_format[i], &id) == -EINVAL, "'%s' is -EINVAL", bad_format[i]);
+	CHECK(case_id_parse(NULL, &id) == -EINVAL, "NULL is -EINVAL");
+}
+
+/*
+ * Location normalization
+ */
+
+static void test_location_norm(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "12 Main Street.", "12 main st" },
+		{ "12 main st", "12 main st" },
+		{ "  12   MAIN\tST  ", "12 main st" },
+		{ "12, Main-Street", "12 main st" },
+		{ "Fifth Avenue & West 23rd Street", "5th ave and w 23rd st" },
+		{ "5th Ave and W. 23rd St.", "5th ave and w 23rd st" },
+		{ "N.W. 5th Street", "nw 5th st" },
+		{ "Northwest 5th St", "nw 5th st" },
+		{ "north west 5th st", "nw 5th st" },
+		{ "O'Hara Boulevard", "ohara blvd" },
+		{ "O\u2019Hara Blvd", "ohara blvd" },
+		{ "St.Mark's Place", "st marks pl" },
+		{ "Calle Peñalosa 5", "calle penalosa 5" },
+		{ "ÁVILA DRIVE", "avila dr" },
+		{ "Cafe\u0301 Lane", "cafe ln" },
+		{ "Hauptstraße 7", "hauptstrasse 7" },
+		{ "Œuvre Court", "oeuvre ct" },
+		{ "Łódź Road", "lodz rd" },
+		{ "1 Sunset Blvd, Apt #4", "1 sunset blvd apt 4" },
+		{ "\xff" "12 Main\xc3", "12 main" },
+		{ "Rue «Église»", "rue eglise" },
+		{ "улица Ленина 5", "улица Ленина 5" },
+		{ "!!!", "" },
+		{ "", "" },
+	};
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *norm = store_location_norm(ctx, cases[i].in);
+
+		CHECK(str_eq(norm, cases[i].out), "norm '%s' -> '%s' (got '%s')",
+		      cases[i].in, cases[i].out, norm);
+		talloc_free(norm);
+	}
+}
+
+/*
+ * Migrations
+ */
+
+static void test_migrate_empty(void)
+{
+	char *path = tmp_path("empty.db");
+	char *zero = tmp_path("zero-bytes.db");
+	struct store *st;
+	int fd;
+
+	st = store_open(ctx, path, STORE_SYNC_FULL);
+	CHECK(st != NULL, "a new file opens");
+	if (!st)
+		return;
+	CHECK(store_schema_version(st) == STORE_SCHEMA_VERSION, "a new file is at schema v%d",
+	      STORE_SCHEMA_VERSION);
+	store_close(st);
+	CHECK(raw_int(path, "PRAGMA user_version") == STORE_SCHEMA_VERSION, "user_version on disk");
+	CHECK(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'session_log'") == 1,
+	      "session_log exists");
+
+	/* reopening an up-to-date file changes nothing */
+	st = store_open(ctx, path, STORE_SYNC_NORMAL);
+	CHECK(st && store_schema_version(st) == STORE_SCHEMA_VERSION, "an up-to-date file reopens");
+	store_close(st);
+
+	/* an empty file, as touch(1) leaves it, is version 0 */
+	fd = open(zero, O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	st = store_open(ctx, zero, STORE_SYNC_FULL);
+	CHECK(st && store_schema_version(st) == STORE_SCHEMA_VERSION, "a zero-byte file is migrated");
+	store_close(st);
+	CHECK(str_eq(raw_schema(zero), raw_schema(path)), "same schema as a new file");
+
+	st = store_open(ctx, ":memory:", STORE_SYNC_NORMAL);
+	CHECK(st && store_schema_version(st) == STORE_SCHEMA_VERSION, ":memory: opens");
+	store_close(st);
+}
+
+static void test_migrate_v1(void)
+{
+	char *path = tmp_path("v1.db");
+	struct store_case_new req = {};
+	struct store_case *c;
+	struct store_case **list;
+	struct store_case_filter f = {};
+	struct store_case_event *ev;
+	struct store_session *s;
+	struct store *st;
+	bool joined;
+	unsigned n;
+
+	CHECK(raw_exec(path, schema_v1) == 0 && raw_exec(path, data_v1) == 0, "a v1 file is built");
+	CHECK(raw_int(path, "PRAGMA user_version") == 1, "it is at version 1");
+
+	st = store_open(ctx, path, STORE_SYNC_FULL);
+	CHECK(st != NULL, "store_open migrates it");
+	if (!st)
+		return;
+	CHECK(store_schema_version(st) == STORE_SCHEMA_VERSION, "now at v%d", STORE_SCHEMA_VERSION);
+	CHECK(str_eq(raw_schema(path), raw_schema(tmp_path("empty.db"))),
+	      "the migrated schema equals a new file's");
+
+	CHECK(store_case_get(st, ctx, 1000002, &c) == 0, "case 1000002 is still there");
+	if (c) {
+		CHECK(str_eq(c->service_code, "pothole") && str_eq(c->location, "12 Main Street")
+		      && str_eq(c->phone, "+15550001111") && str_eq(c->lang, "es")
+		      && str_eq(c->flow_path, "main.menu>report.pick_service>report.where")
+		      && c->created_at == 1600000000 && c->followers == 1 && c->description == NULL,
+		      "its fields are preserved");
+		talloc_free(c);
+	}
+	CHECK(store_case_history(st, ctx, 1000015, &ev, &n) == 0 && n == 2
+	      && str_eq(ev[1].note, "picked up") && str_eq(ev[1].status, "closed"),
+	      "the closed case's history is preserved");
+	talloc_free(ev);
+	CHECK(store_session_get(st, ctx, "sms:+15550001111", &s) == 0 && s->blob_len == 2
+	      && s->blob[1] == 2 && s->created_at == 1600000300 && str_eq(s->position, "report.describe"),
+	      "the session is preserved");
+	talloc_free(s);
+
+	f.phone = "+15550001111";
+	CHECK(store_case_list(st, ctx, &f, &list, &n) == 0 && n == 1 && list[0]->id == 1000002,
+	      "cases by phone work on migrated data");
+	talloc_free(list);
+
+	req.service_code = "pothole";
+	req.location = "12 main st";
+	req.channel = "voice";
+	req.phone = "+15550002222";
+	CHECK(store_case_create(st, ctx, &req, &c, &joined) == 0 && joined && c->id == 1000002
+	      && c->followers == 2, "a new report joins the migrated open case");
+	talloc_free(c);
+	req.service_code = "trash";
+	req.location = "3 Oak Avenue";
+	CHECK(store_case_create(st, ctx, &req, &c, &joined) == 0 && !joined && c->id == 1000028,
+	      "the migrated closed case is not joined; the next id follows the old ones");
+	talloc_free(c);
+	CHECK(store_session_log_end(st, "sms:+15550001111", "sms", "main", "report.describe",
+				    "expired", 1600000300) == 0, "session_log is writable after migration");
+	store_close(st);
+	CHECK(raw_int(path, "SELECT count(*) FROM session_log") == 1, "the log row is on disk");
+}
+
+static void test_migrate_newer(void)
+{
+	char *path = tmp_path("future.db");
+	struct store *st;
+
+	raw_exec(path, "CREATE TABLE t (x); PRAGMA user_version = 99;");
+	st = store_open(ctx, path, STORE_SYNC_FULL);
+	CHECK(st == NULL, "a file from a newer stoopd is refused");
+	store_close(st);
+	CHECK(raw_int(path, "PRAGMA user_version") == 99, "and left alone");
+}
+
+/*
+ * Cases
+ */
+
+static uint64_t file_case(struct store *st, const char *service, const char *location,
+			  const char *phone, const char *channel, bool *joined)
+{
+	struct store_case_new req = {
+		.service_code = service,
+		.location = location,
+		.phone = phone,
+		.channel = channel,
+		.lang = "en",
+	};
+	struct store_case *c = NULL;
+	uint64_t id = 0;
+
+	if (store_case_create(st, ctx, &req, &c, joined) == 0)
+		id = c->id;
+	talloc_free(c);
+	return id;
+}
+
+static unsigned case_count(struct store *st)
+{
+	unsigned n = 0;
+
+	if (store_case_count(st, &n))
+		return UINT_MAX;
+	return n;
+}
+
+static void test_create_dedup(struct store *st)
+{
+	struct store_case_new req = {};
+	struct store_case *c = NULL;
+	struct store_case_event *ev = NULL;
+	uint64_t first, other, id;
+	bool joined;
+	unsigned n;
+
+	clock_set(T0);
+	req.service_code = "pothole";
+	req.location = "12 Main Street.";
+	req.description = "deep one";
+	req.channel = "sms";
+	req.phone = "+15551230001";
+	req.lang = "en";
+	req.flow_path = "main.menu>report.pick_service>report.where>report.file";
+	CHECK(store_case_create(st, ctx, &req, &c, &joined) == 0 && !joined, "a first report files a case");
+	if (!c)
+		return;
+	first = c->id;
+	CHECK(c->id == 1000002 && case_id_parse("1000002", NULL) == 0, "with id 1000002");
+	CHECK(str_eq(c->status, CASE_STATUS_OPEN) && str_eq(c->kind, CASE_KIND_REQUEST)
+	      && str_eq(c->location_norm, "12 main st") && str_eq(c->description, "deep one")
+	      && c->recording == NULL && c->created_at == T0 && c->updated_at == T0
+	      && c->followers == 1, "open, normalized, timestamped, reporter following");
+	talloc_free(c);
+	CHECK(store_case_history(st, ctx, first, &ev, &n) == 0 && n == 1 && str_eq(ev[0].note, "opened")
+	      && str_eq(ev[0].status, "open") && ev[0].at == T0, "history says opened");
+	talloc_free(ev);
+
+	clock_set(T0 + 60);
+	CHECK(file_case(st, "pothole", "12 main st", "+15551230002", "voice", &joined) == first
+	      && joined, "\"12 main st\" by another caller joins it");
+	CHECK(store_case_get(st, ctx, first, &c) == 0 && c->followers == 2 && c->updated_at == T0 + 60
+	      && str_eq(c->phone, "+15551230001"), "the case has two followers, reporter unchanged");
+	talloc_free(c);
+	CHECK(store_case_history(st, ctx, first, &ev, &n) == 0 && n == 2
+	      && str_eq(ev[1].note, "joined by voice") && str_eq(ev[1].status, "open"),
+	      "history says joined by voice");
+	talloc_free(ev);
+	CHECK(file_case(st, "pothole", "12 MAIN ST", "+15551230002", "sms", &joined) == first && joined
+	      && store_case_get(st, ctx, first, &c) == 0 && c->followers == 2,
+	      "the same caller joining again adds no follower");
+	talloc_free(c);
+
+	other = file_case(st, "streetlight", "12 Main Street", "+15551230003", "sms", &joined);
+	CHECK(other && other != first && !joined, "another service at the same place is a new case");
+
+	req = (struct store_case_new){ .kind = CASE_KIND_CALLBACK, .service_code = "pothole",
+				       .location = "12 Main St", .phone = "+15551230004",
+				       .channel = "voice", .callback_window = "evening",
+				       .reason = "wants to talk" };
+	CHECK(store_case_create(st, ctx, &req, &c, &joined) == 0 && !joined && c->id != first
+	      && str_eq(c->kind, CASE_KIND_CALLBACK) && str_eq(c->callback_window, "evening")
+	      && str_eq(c->reason, "wants to talk"), "callbacks never dedup");
+	talloc_free(c);
+
+	req = (struct store_case_new){ .service_code = "pothole", .location = "12 Main St",
+				       .channel = "console", .no_dedup = true };
+	CHECK(store_case_create(st, ctx, &req, &c, &joined) == 0 && !joined && c->id != first
+	      && c->followers == 0 && c->phone == NULL, "no_dedup files a new case; no phone, no follower");
+	talloc_free(c);
+	CHECK(file_case(st, "pothole", "12 main street", NULL, "api", &joined) == first && joined,
+	      "with two open duplicates the oldest is joined");
+
+	id = file_case(st, "graffiti", "1 Elm St", "+15551230005", "sms", &joined);
+	CHECK(store_case_set_status(st, id, CASE_STATUS_CLOSED, "cleaned", "console") == 0,
+	      "close the graffiti case");
+	other = file_case(st, "graffiti", "1 elm street", "+15551230005", "sms", &joined);
+	CHECK(other && other != id && !joined, "a closed case is not joined");
+	CHECK(store_case_set_status(st, other, CASE_STATUS_IN_PROGRESS, NULL, "console") == 0
+	      && file_case(st, "graffiti", "1 Elm St.", "+15551230006", "sms", &joined) == other && joined,
+	      "an in-progress case is joined");
+	CHECK(store_case_history(st, ctx, other, &ev, &n) == 0 && n == 3
+	      && str_eq(ev[2].status, CASE_STATUS_IN_PROGRESS), "the join records the current status");
+	talloc_free(ev);
+
+	id = file_case(st, "pothole", "...", "+15551230007", "sms", &joined);
+	other = file_case(st, "pothole", "!!", "+15551230008", "sms", &joined);
+	CHECK(id && other && id != other && !joined, "locations that normalize to nothing never dedup");
+	id = file_case(st, "pothole", NULL, "+15551230007", "sms", &joined);
+	other = file_case(st, "pothole", NULL, "+15551230008", "sms", &joined);
+	CHECK(id && other && id != other && !joined, "no location, no dedup");
+
+	req = (struct store_case_new){ .kind = "complaint", .service_code = "pothole" };
+	CHECK(store_case_create(st, ctx, &req, &c, &joined) == -EINVAL, "an unknown kind is -EINVAL");
+	CHECK(store_case_create(st, ctx, NULL, &c, &joined) == -EINVAL, "no request is -EINVAL");
+	req = (struct store_case_new){ .service_code = "pothole", .location = "99 Nowhere Rd" };
+	n = case_count(st);
+	CHECK(store_case_create(st, ctx, &req, NULL, NULL) == 0 && case_count(st) == n + 1,
+	      "out and joined may be NULL");
+	CHECK(store_case_get(st, ctx, 1000003, &c) == -ENOENT, "an unknown id is -ENOENT");
+}
+
+static void test_status(struct store *st)
+{
+	struct store_case_event *ev = NULL;
+	struct store_case *c = NULL;
+	uint64_t id;
+	unsigned n;
+	bool joined;
+
+	clock_set(T0 + 1000);
+	id = file_case(st, "streetlight", "40 Broad Way", "+15551239999", "voice", &joined);
+	clock_set(T0 + 2000);
+	CHECK(store_case_set_status(st, id, CASE_STATUS_IN_PROGRESS, "crew assigned", "api:crm") == 0,
+	      "status -> in-progress");
+	clock_set(T0 + 3000);
+	CHECK(store_case_set_status(st, id, CASE_STATUS_CLOSED, "lamp replaced", "console") == 0,
+	      "status -> closed");
+	CHECK(store_case_get(st, ctx, id, &c) == 0 && str_eq(c->status, "closed")
+	      && c->created_at == T0 + 1000 && c->updated_at == T0 + 3000, "status and updated_at");
+	talloc_free(c);
+	CHECK(store_case_history(st, ctx, id, &ev, &n) == 0 && n == 3, "three history lines");
+	if (n == 3) {
+		CHECK(str_eq(ev[0].status, "open") && str_eq(ev[0].actor, "voice") && ev[0].at == T0 + 1000,
+		      "opened by voice");
+		CHECK(str_eq(ev[1].status, "in-progress") && str_eq(ev[1].note, "crew assigned")
+		      && str_eq(ev[1].actor, "api:crm") && ev[1].at == T0 + 2000, "in progress by the CRM");
+		CHECK(str_eq(ev[2].status, "closed") && str_eq(ev[2].note, "lamp replaced")
+		      && str_eq(ev[2].actor, "console") && ev[2].at == T0 + 3000, "closed at the console");
+	}
+	talloc_free(ev);
+	CHECK(store_case_set_status(st, id, "done", "x", "console") == -EINVAL
+	      && store_case_set_status(st, id, NULL, "x", "console") == -EINVAL, "bad status is -EINVAL");
+	CHECK(store_case_set_status(st, 1000003, CASE_STATUS_CLOSED, "x", "console") == -ENOENT,
+	      "unknown case is -ENOENT");
+	CHECK(store_case_history(st, ctx, 1000003, &ev, &n) == 0 && n == 0,
+	      "and no history line was left behind");
+	talloc_free(ev);
+	CHECK(case_status_valid("open") && case_status_valid("in-progress") && case_status_valid("closed")
+	      && !case_status_valid("Open") && !case_status_valid(NULL), "case_status_valid");
+}
+
+static void test_followers(struct store *st)
+{
+	struct store_follower *fl = NULL;
+	uint64_t id;
+	unsigned n;
+	bool joined;
+
+	clock_set(T0 + 5000);
+	id = file_case(st, "trash", "7 Pine Ct", "+15551110001", "sms", &joined);
+	clock_set(T0 + 5100);
+	CHECK(store_case_follow(st, id, "+15551110002", "es", "voice") == 0, "follow");
+	clock_set(T0 + 5200);
+	CHECK(store_case_follow(st, id, "+15551110002", "en", "sms") == 0, "follow again");
+	CHECK(store_case_followers(st, ctx, id, &fl, &n) == 0 && n == 2, "following twice counts once");
+	if (n == 2) {
+		CHECK(str_eq(fl[0].phone, "+15551110001") && fl[0].since == T0 + 5000
+		      && str_eq(fl[0].channel, "sms"), "the reporter first");
+		CHECK(str_eq(fl[1].phone, "+15551110002") && str_eq(fl[1].lang, "es")
+		      && fl[1].since == T0 + 5100, "the follower as first added");
+	}
+	talloc_free(fl);
+	CHECK(store_case_follow(st, 1000003, "+15551110002", "es", "sms") == -ENOENT,
+	      "following an unknown case is -ENOENT");
+	CHECK(store_case_follow(st, id, NULL, "es", "sms") == -EINVAL, "following without a number is -EINVAL");
+	CHECK(store_case_followers(st, ctx, 1000003, &fl, &n) == 0 && n == 0, "no followers of no case");
+	talloc_free(fl);
+}
+
+static void test_list(struct store *st)
+{
+	const char *me = "+15557770000";
+	struct store_case_filter f = {};
+	struct store_case **list = NULL;
+	uint64_t a, b, c, d;
+	unsigned n, total;
+	bool joined;
+
+	clock_set(T0 + 10000);
+	a = file_case(st, "pothole", "1 List Rd", me, "sms", &joined);
+	clock_set(T0 + 10100);
+	b = file_case(st, "pothole", "2 List Rd", "+15557770001", "voice", &joined);
+	clock_set(T0 + 10200);
+	d = file_case(st, "trash", "3 List Rd", "+15557770001", "voice", &joined);
+	clock_set(T0 + 10300);
+	CHECK(file_case(st, "pothole", "2 list road", me, "sms", &joined) == b && joined, "join b");
+	clock_set(T0 + 10400);
+	c = file_case(st, "streetlight", "4 List Rd", me, "sms", &joined);
+
+	f.phone = me;
+	CHECK(store_case_list(st, ctx, &f, &list, &n) == 0 && n == 3, "three cases for the number");
+	if (n == 3)
+		CHECK(list[0]->id == c && list[1]->id == b && list[2]->id == a
+		      && list[1]->followers == 2, "newest first, joined case included");
+	talloc_free(list);
+
+	CHECK(store_case_set_status(st, c, CASE_STATUS_CLOSED, NULL, "console") == 0, "close c");
+	f.status = CASE_STATUS_OPEN;
+	CHECK(store_case_list(st, ctx, &f, &list, &n) == 0 && n == 2 && list[0]->id == b
+	      && list[1]->id == a, "filter by status");
+	talloc_free(list);
+	f.status = NULL;
+	f.limit = 1;
+	f.offset = 1;
+	CHECK(store_case_list(st, ctx, &f, &list, &n) == 0 && n == 1 && list[0]->id == b, "limit and offset");
+	talloc_free(list);
+	f = (struct store_case_filter){ .phone = "+15550000000" };
+	CHECK(store_case_list(st, ctx, &f, &list, &n) == 0 && n == 0 && list != NULL,
+	      "a number with no cases gets an empty list");
+	talloc_free(list);
+
+	f = (struct store_case_filter){ .limit = 1000 };
+	total = case_count(st);
+	CHECK(store_case_list(st, ctx, &f, &list, &n) == 0 && n == total && list[0]->id == c,
+	      "all %u cases, newest first", total);
+	talloc_free(list);
+	CHECK(store_case_list(st, ctx, NULL, &list, &n) == 0 && n == (total < 100 ? total : 100),
+	      "no filter lists at most 100");
+	talloc_free(list);
+	f = (struct store_case_filter){ .kind = CASE_KIND_CALLBACK };
+	CHECK(store_case_list(st, ctx, &f, &list, &n) == 0 && n == 1
+	      && str_eq(list[0]->kind, CASE_KIND_CALLBACK), "filter by kind");
+	talloc_free(list);
+	f = (struct store_case_filter){ .status = "pending" };
+	CHECK(store_case_list(st, ctx, &f, &list, &n) == -EINVAL, "unknown status filter is -EINVAL");
+	(void)d;
+}
+
+/*
+ * Transactions
+ */
+
+static void test_transactions(struct store *st, const char *path)
+{
+	struct store *other = store_open(ctx, path, STORE_SYNC_NORMAL);
+	struct store_case *c = NULL;
+	uint64_t ids[5], id;
+	unsigned before, i;
+	bool joined, ok;
+
+	CHECK(other != NULL, "a second connection to the same file");
+	if (!other)
+		return;
+	before = case_count(st);
+	CHECK(store_begin(st) == 0, "begin");
+	for (i = 0; i < 5; i++)
+		ids[i] = file_case(st, "tx", talloc_asprintf(ctx, "%u Group Ln", i), "+15552220000", "sms",
+				   &joined);
+	for (ok = true, i = 1; i < 5; i++)
+		ok = ok && ids[i] / 10 == ids[i - 1] / 10 + 1;
+	CHECK(ids[0] && ok, "five creates in one transaction get consecutive bases");
+	CHECK(case_count(st) == before + 5, "the writer sees its own writes");
+	CHECK(case_count(other) == before, "another connection does not see them before commit");
+	CHECK(store_commit(st) == 0, "commit");
+	CHECK(case_count(other) == before + 5, "the other connection sees all five after commit");
+
+	before = case_count(st);
+	CHECK(store_begin(st) == 0, "begin");
+	for (i = 0; i < 3; i++)
+		file_case(st, "tx", talloc_asprintf(ctx, "%u Rollback Ln", i), NULL, "sms", &joined);
+	CHECK(store_rollback(st) == 0 && case_count(st) == before, "rollback drops all three");
+
+	CHECK(store_begin(st) == 0 && store_begin(st) == 0, "nested begin");
+	id = file_case(st, "tx", "1 Inner Ln", NULL, "sms", &joined);
+	CHECK(store_commit(st) == 0 && case_count(other) == before, "an inner commit commits nothing");
+	CHECK(store_begin(st) == 0, "begin a second inner level");
+	file_case(st, "tx", "2 Inner Ln", NULL, "sms", &joined);
+	CHECK(store_rollback(st) == 0 && case_count(st) == before + 1, "an inner rollback drops only its level");
+	CHECK(store_case_set_status(st, 1000003, CASE_STATUS_CLOSED, NULL, "console") == -ENOENT,
+	      "a failing write inside the group");
+	CHECK(store_commit(st) == 0, "outer commit");
+	CHECK(case_count(other) == before + 1 && store_case_get(other, ctx, id, &c) == 0,
+	      "the outer commit keeps the inner level that was committed");
+	talloc_free(c);
+	CHECK(store_commit(st) == -EINVAL && store_rollback(st) == -EINVAL,
+	      "commit and rollback without begin are -EINVAL");
+	store_close(other);
+}
+
+/*
+ * Sessions
+ */
+
+static void test_sessions(struct store *st, const char *path)
+{
+	static const uint8_t blob1[] = { 1, 2, 3 }, blob2[] = { 9, 8, 7, 6, 5 };
+	const char *k1 = "sms:+15553330001", *k2 = "voice:+15553330002";
+	struct store_session *s = NULL, *list = NULL;
+	char **keys = NULL;
+	unsigned n;
+
+	clock_set(T0 + 20000);
+	CHECK(store_session_put(st, k1, "report.where", blob1, sizeof(blob1)) == 0, "put a session");
+	CHECK(store_session_get(st, ctx, k1, &s) == 0 && str_eq(s->key, k1)
+	      && str_eq(s->position, "report.where") && s->blob_len == 3 && memcmp(s->blob, blob1, 3) == 0
+	      && s->created_at == T0 + 20000 && s->updated_at == T0 + 20000, "get it back");
+	talloc_free(s);
+	clock_set(T0 + 20010);
+	CHECK(store_session_put(st, k1, "report.describe", blob2, sizeof(blob2)) == 0, "replace it");
+	CHECK(store_session_get(st, ctx, k1, &s) == 0 && str_eq(s->position, "report.describe")
+	      && s->blob_len == 5 && memcmp(s->blob, blob2, 5) == 0
+	      && s->created_at == T0 + 20000 && s->updated_at == T0 + 20010,
+	      "replacing keeps created_at and moves updated_at");
+	talloc_free(s);
+	clock_set(T0 + 20020);
+	CHECK(store_session_put(st, k2, "main.menu", NULL, 0) == 0, "put a session without blob");
+	CHECK(store_session_get(st, ctx, k2, &s) == 0 && s->blob == NULL && s->blob_len == 0,
+	      "no blob reads as NULL, 0");
+	talloc_free(s);
+	CHECK(store_session_put(st, NULL, "x", NULL, 0) == -EINVAL, "a session needs a key");
+
+	CHECK(store_session_count(st, &n) == 0 && n == 2, "two sessions");
+	CHECK(store_session_list(st, ctx, 0, &list, &n) == 0 && n == 2 && str_eq(list[0].key, k2)
+	      && str_eq(list[1].key, k1) && list[1].blob == NULL && str_eq(list[1].position, "report.describe"),
+	      "list: most recently updated first, without blobs");
+	talloc_free(list);
+	CHECK(store_session_list(st, ctx, 1, &list, &n) == 0 && n == 1, "list with a limit");
+	talloc_free(list);
+
+	CHECK(store_session_stale(st, ctx, T0 + 20015, 10, &keys, &n) == 0 && n == 1 && str_eq(keys[0], k1),
+	      "stale: only the one not updated since the cutoff");
+	talloc_free(keys);
+	CHECK(store_session_stale(st, ctx, T0 + 20021, 1, &keys, &n) == 0 && n == 1 && str_eq(keys[0], k1),
+	      "stale: oldest first, at most limit");
+	talloc_free(keys);
+	CHECK(store_session_stale(st, ctx, T0, 10, &keys, &n) == 0 && n == 0, "stale: none before");
+	talloc_free(keys);
+
+	CHECK(store_session_delete(st, k1) == 0, "delete");
+	CHECK(store_session_get(st, ctx, k1, &s) == -ENOENT && s == NULL, "a deleted session is gone");
+	CHECK(store_session_delete(st, k1) == -ENOENT, "deleting twice is -ENOENT");
+	CHECK(store_session_count(st, &n) == 0 && n == 1, "one session left");
+
+	clock_set(T0 + 20500);
+	CHECK(store_session_log_end(st, k2, "voice", "main", "report.where", "hangup", T0 + 20020) == 0,
+	      "log a session's end");
+	CHECK(store_session_log_end(st, k1, "sms", "main", NULL, "expired", T0 + 20000) == 0,
+	      "log another, without a position");
+	CHECK(store_session_log_end(st, k1, "sms", "main", NULL, NULL, T0) == -EINVAL,
+	      "an end needs an outcome");
+	CHECK(raw_int(path, "SELECT count(*) FROM session_log") == 2
+	      && raw_int(path, "SELECT ended_at FROM session_log WHERE outcome = 'hangup'"
+			 " AND last_position = 'report.where' AND entry = 'main' AND channel = 'voice'"
+			 " AND started_at = 1700020020") == T0 + 20500,
+	      "session_log rows on disk");
+}
+
+/*
+ * A reader process while this one writes
+ */
+
+#define CONC_TX		30
+#define CONC_PER_TX	10
+
+struct reader_result {
+	unsigned iterations;
+	unsigned errors;
+	unsigned backwards;
+	unsigned distinct;
+	unsigned last;
+};
+
+__attribute__((noreturn))
+static void reader_child(const char *path, int go_fd, int out_fd)
+{
+	struct reader_result res = {};
+	void *rctx = talloc_named_const(NULL, 0, "reader");
+	void *reads = talloc_named_const(rctx, 0, "reads");
+	struct timespec start, now;
+	struct store *st;
+	char c = 0;
+
+	if (read(go_fd, &c, 1) != 1)
+		_exit(2);
+	st = store_open(rctx, path, STORE_SYNC_NORMAL);
+	if (write(out_fd, "r", 1) != 1 || !st)
+		_exit(3);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct store_case_filter f = { .limit = 1 };
+		struct store_case **list;
+		struct store_case *got;
+		unsigned n, count;
+
+		if (store_case_count(st, &count)) {
+			res.errors++;
+			break;
+		}
+		if (count < res.last)
+			res.backwards++;
+		if (count != res.last)
+			res.distinct++;
+		res.last = count;
+		if (count) {
+			if (store_case_list(st, reads, &f, &list, &n) || n != 1
+			    || store_case_get(st, reads, list[0]->id, &got) || got->id != list[0]->id)
+				res.errors++;
+		}
+		talloc_free_children(reads);
+		res.iterations++;
+		if (count >= CONC_TX * CONC_PER_TX)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 60) {
+			res.errors++;
+			break;
+		}
+	}
+	talloc_free(rctx);
+	if (write(out_fd, &res, sizeof(res)) != sizeof(res))
+		_exit(4);
+	_exit(res.errors ? 1 : 0);
+}
+
+static void test_concurrent_readers(void)
+{
+	char *path = tmp_path("concurrent.db");
+	struct reader_result res = {};
+	int go[2], out[2], status = -1;
+	unsigned t, i, failed = 0;
+	struct store *st;
+	char c;
+	pid_t pid;
+
+	if (pipe(go) || pipe(out)) {
+		CHECK(0, "pipes");
+		return;
+	}
+	/* fork before this process has any connection to the file: SQLite
+	 * connections must not cross a fork() */
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		close(go[1]);
+		close(out[0]);
+		reader_child(path, go[0], out[1]);
+	}
+	close(go[0]);
+	close(out[1]);
+	CHECK(pid > 0, "fork a reader");
+
+	st = store_open(ctx, path, STORE_SYNC_FULL);
+	CHECK(st != NULL, "the writer opens the file");
+	if (!st) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return;
+	}
+	for (t = 0; t < CONC_TX; t++) {
+		if (store_begin(st))
+			failed++;
+		for (i = 0; i < CONC_PER_TX; i++) {
+			struct store_case_new req = {
+				.service_code = "pothole",
+				.location = talloc_asprintf(ctx, "%u Concurrent Ave", t * CONC_PER_TX + i),
+				.channel = "sms",
+				.phone = "+15554440000",
+			};
+			if (store_case_create(st, NULL, &req, NULL, NULL))
+				failed++;
+			talloc_free((char *)req.location);
+		}
+		if (t == 0) {
+			/* the reader opens while the write transaction is open */
+			if (write(go[1], "g", 1) != 1 || read(out[0], &c, 1) != 1)
+				failed++;
+		}
+		if (store_commit(st))
+			failed++;
+	}
+	CHECK(failed == 0, "the writer filed %u cases in %u transactions", CONC_TX * CONC_PER_TX, CONC_TX);
+	waitpid(pid, &status, 0);
+	CHECK(read(out[0], &res, sizeof(res)) == sizeof(res), "the reader reports");
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0 && res.errors == 0,
+	      "the reader never saw an error (exit %d, %u errors)", status, res.errors);
+	CHECK(res.backwards == 0, "counts never went backwards (%u reads, %u distinct counts)",
+	      res.iterations, res.distinct);
+	CHECK(res.last == CONC_TX * CONC_PER_TX, "the reader saw all %u cases", res.last);
+	printf("# reader: %u reads, %u distinct counts\n", res.iterations, res.distinct);
+	close(go[1]);
+	close(out[0]);
+	store_close(st);
+}
+
+int main(int argc, char **argv)
+{
+	const char *base = getenv("TMPDIR");
+	char *path;
+	struct store *st;
+	int rc;
+
+	ctx = talloc_named_const(NULL, 0, "store_test");
+	stoop_log_init(ctx, true);
+	osmo_clock_override_enable(CLOCK_REALTIME, true);
+	clock_set(T0);
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/stoop-store-XXXXXX", base && *base ? base : "/tmp");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+
+	test_case_id();
+	test_location_norm();
+	test_concurrent_readers();
+	test_migrate_empty();
+	test_migrate_v1();
+	test_migrate_newer();
+
+	path = tmp_path("cases.db");
+	st = store_open(ctx, path, STORE_SYNC_NORMAL);
+	CHECK(st != NULL, "open %s", "cases.db");
+	if (st) {
+		test_create_dedup(st);
+		test_status(st);
+		test_followers(st);
+		test_list(st);
+		test_transactions(st, path);
+		test_sessions(st, path);
+		store_close(st);
+	}
+
+	remove_tmpdir();
+	rc = test_done();
+	log_fini();
+	talloc_free(ctx);
+	return rc;
+}
