@@ -1,0 +1,75 @@
+/* app.h -- struct app, the one owner of stoopd's global state: the talloc
+ * root, the configuration read from stoop.cfg (core/vty.c fills it in), the
+ * open store and the loaded flow set.  Other modules get what they need from
+ * g_app; none keeps a global of its own.
+ *
+ * Start-up order and the main loop are in core/main.c; the configuration
+ * nodes and the console commands in core/vty.c.  The store and the flow
+ * language have their own headers (store/store.h, flow/flow.h).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <osmocom/vty/command.h>
+
+#include "store/store.h"
+
+struct flow_set;
+
+/* The VTY nodes stoopd adds after libosmovty's own. */
+enum stoop_vty_node {
+	STOOP_NODE = _LAST_OSMOVTY_NODE + 1,
+	STORE_NODE,
+};
+
+/* Defaults that are not paths (paths depend on STOOP_DATADIR, see main.c). */
+#define APP_DEFAULT_LANG		"en"
+#define APP_DEFAULT_ENTRY		"main"
+#define APP_DEFAULT_SESSION_EXPIRY_S	(30 * 60)
+#define APP_DEFAULT_VTY_PORT		4311
+
+struct app_cfg {
+	char *flows_dir;		/* every *.flow in it */
+	char *prompts_dir;		/* <lang>/catalog and WAVs below it */
+	char *default_lang;
+	char *entry_sms;		/* "flow" or "flow.state" */
+	char *entry_voice;
+	unsigned session_expiry_s;	/* an idle SMS session ends after this */
+	char *recordings_dir;		/* where calls' recordings are written */
+
+	char *db_path;			/* SQLite file, or ":memory:" */
+	enum store_sync db_sync;
+
+	/* Where these were configured ("stoop.cfg:7"), to name the line when
+	 * the flow set turns out to have no such language or target; NULL for
+	 * the embedded defaults and for changes made on the console. */
+	char *default_lang_where;
+	char *entry_sms_where;
+	char *entry_voice_where;
+};
+
+struct app {
+	void *ctx;			/* talloc root: everything hangs off it */
+	const char *config_file;	/* NULL: running on embedded defaults */
+	struct app_cfg cfg;
+
+	struct store *store;
+	struct flow_set *flows;
+
+	struct timespec started;	/* CLOCK_MONOTONIC, for uptime */
+	bool quit;
+};
+
+extern struct app *g_app;
+
+/* core/vty.c */
+void stoop_vty_init(void);
+/* Read a config file.  On an error libosmovty prints the offending line;
+ * this adds "file:line: ..." and returns a negative errno. */
+int stoop_vty_read_config(const char *path);
+/* "file:line" of the config line being read now, or NULL when the command
+ * came from the telnet console.  Allocated under ctx. */
+char *stoop_vty_config_where(void *ctx);

@@ -1,0 +1,404 @@
+/* main.c -- stoopd start-up, the main loop and shut-down; nothing else.
+ *
+ * Start-up runs in this order, and stops with a message naming the file
+ * (and line) at the first thing that is wrong:
+ *   options -> logging -> VTY -> config file (-c, else the installed
+ *   stoop.cfg if there is one, else the embedded defaults) -> fd limit ->
+ *   store (its directory is created) -> flows (every error as
+ *   file:line:col) -> telnet console -> signals -> loop.
+ * Path defaults come from the build (STOOP_DATADIR, STOOP_STATEDIR,
+ * STOOP_SYSCONFDIR in gateway/Makefile.am); the environment variables
+ * STOOP_DATADIR and STOOP_DB override them so stoopd runs from a source
+ * tree, and the config file overrides both.
+ *
+ * The loop is libosmocore's: `while (!quit) osmo_select_main_ctx(0)`.
+ * Signals arrive through a signalfd, so SIGINT/SIGTERM (quit) and SIGUSR1
+ * (talloc report on stderr) are handled inside the loop, not in a signal
+ * handler.  Configuration and console commands are in core/vty.c, the state
+ * they fill in is struct app (core/app.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <talloc.h>
+
+#include <osmocom/core/application.h>
+#include <osmocom/core/msgb.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/utils.h>
+#include <osmocom/vty/logging.h>
+#include <osmocom/vty/misc.h>
+#include <osmocom/vty/telnet_interface.h>
+#include <osmocom/vty/vty.h>
+
+#include "core/app.h"
+#include "core/logging.h"
+#include "flow/flow.h"
+#include "store/store.h"
+
+#define STOOP_DEFAULT_CONFIG	STOOP_SYSCONFDIR "/stoop/stoop.cfg"
+
+struct app *g_app;
+
+static struct {
+	const char *config_file;	/* -c */
+} opts;
+
+static struct vty_app_info vty_info = {
+	.name = "stoopd",
+	.version = PACKAGE_VERSION,
+	.copyright =
+	"Stoop, the SMS and touch-tone self-service gateway for 311.\r\n",
+};
+
+static void print_help(void)
+{
+	printf("Usage: stoopd [-c CONFIG]\n"
+	       "Stoop's 311 gateway daemon: flows, cases and the operator console.\n"
+	       "\n"
+	       "  -c, --config-file FILE  read FILE (default: %s if it exists,\n"
+	       "                          else the embedded defaults)\n"
+	       "  -V, --version           print the version and exit\n"
+	       "  -h, --help              print this text and exit\n"
+	       "\n"
+	       "Environment: STOOP_DATADIR (flows/ and prompts/ below it, default %s),\n"
+	       "STOOP_DB (database, default %s/stoop.db); the config file wins over both.\n"
+	       "Console: telnet 127.0.0.1 %d (see `line vty` / `bind` in the config).\n",
+	       STOOP_DEFAULT_CONFIG, STOOP_DATADIR, STOOP_STATEDIR, APP_DEFAULT_VTY_PORT);
+}
+
+static void handle_options(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "config-file", required_argument, NULL, 'c' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:Vh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opts.config_file = optarg;
+			break;
+		case 'V':
+			printf("stoopd %s\n", PACKAGE_VERSION);
+			exit(0);
+		case 'h':
+			print_help();
+			exit(0);
+		default:
+			fprintf(stderr, "Try 'stoopd --help'.\n");
+			exit(2);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "stoopd: unexpected argument '%s'. Try 'stoopd --help'.\n",
+			argv[optind]);
+		exit(2);
+	}
+}
+
+/* The embedded defaults, before any config file is read. */
+static void app_set_defaults(struct app *app)
+{
+	const char *datadir = getenv("STOOP_DATADIR");
+	const char *db = getenv("STOOP_DB");
+	struct app_cfg *cfg = &app->cfg;
+
+	if (!datadir || !*datadir)
+		datadir = STOOP_DATADIR;
+	if (!db || !*db)
+		db = STOOP_STATEDIR "/stoop.db";
+	cfg->flows_dir = talloc_asprintf(app, "%s/flows", datadir);
+	cfg->prompts_dir = talloc_asprintf(app, "%s/prompts", datadir);
+	cfg->default_lang = talloc_strdup(app, APP_DEFAULT_LANG);
+	cfg->entry_sms = talloc_strdup(app, APP_DEFAULT_ENTRY);
+	cfg->entry_voice = talloc_strdup(app, APP_DEFAULT_ENTRY);
+	cfg->session_expiry_s = APP_DEFAULT_SESSION_EXPIRY_S;
+	cfg->recordings_dir = talloc_strdup(app, STOOP_STATEDIR "/recordings");
+	cfg->db_path = talloc_strdup(app, db);
+	cfg->db_sync = STORE_SYNC_FULL;
+}
+
+/* -c FILE must exist; without -c the installed config is optional. */
+static int app_read_config(struct app *app)
+{
+	const char *path = opts.config_file;
+
+	if (!path) {
+		if (access(STOOP_DEFAULT_CONFIG, F_OK) != 0) {
+			/* `write file` on the console creates it. */
+			host_config_set(STOOP_DEFAULT_CONFIG);
+			return 0;
+		}
+		path = STOOP_DEFAULT_CONFIG;
+	}
+	app->config_file = path;
+	return stoop_vty_read_config(path);
+}
+
+/* A thousand calls need a few thousand descriptors; 1024 is the default. */
+static void app_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		LOGP(DMAIN, LOGL_ERROR, "Cannot raise the open file limit to %llu: %s\n",
+		     (unsigned long long)rl.rlim_max, strerror(errno));
+}
+
+static unsigned long long app_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	return (unsigned long long)rl.rlim_cur;
+}
+
+/* mkdir -p of dir (the last component included). */
+static int app_mkdir_p(const char *dir)
+{
+	char *path = talloc_strdup(NULL, dir);
+	char *p, c;
+	int rc = 0;
+
+	for (p = path + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		c = *p;
+		*p = '\0';
+		if (mkdir(path, 0750) < 0 && errno != EEXIST) {
+			rc = -errno;
+			break;
+		}
+		*p = c;
+		if (!c)
+			break;
+	}
+	talloc_free(path);
+	return rc;
+}
+
+/* mkdir -p of the directory that holds file. */
+static int app_mkdir_parent(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	char *dir;
+	int rc;
+
+	if (!slash || slash == file)
+		return 0;
+	dir = talloc_strndup(NULL, file, slash - file);
+	rc = app_mkdir_p(dir);
+	talloc_free(dir);
+	return rc;
+}
+
+static int app_open_store(struct app *app)
+{
+	const char *path = app->cfg.db_path;
+	int rc;
+
+	if (strcmp(path, ":memory:")) {
+		rc = app_mkdir_parent(path);
+		if (rc < 0) {
+			LOGP(DMAIN, LOGL_FATAL, "Cannot create the directory of the store %s: %s\n",
+			     path, strerror(-rc));
+			return rc;
+		}
+	}
+	app->store = store_open(app, path, app->cfg.db_sync);
+	if (!app->store) {
+		LOGP(DMAIN, LOGL_FATAL, "Cannot open the store %s (see above)\n", path);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Name where a value came from: "stoop.cfg:7: " or "" for a default. */
+static const char *app_where(const char *where)
+{
+	static char buf[512];
+
+	if (!where)
+		return "";
+	snprintf(buf, sizeof(buf), "%s: ", where);
+	return buf;
+}
+
+static int app_load_flows(struct app *app)
+{
+	const struct app_cfg *cfg = &app->cfg;
+	struct flow_load_opts lo = {
+		.flows_dir = cfg->flows_dir,
+		.prompts_dir = cfg->prompts_dir,
+		.default_lang = cfg->default_lang,
+	};
+	int errors;
+
+	errors = flow_set_load(app, &lo, &app->flows, stderr);
+	if (errors != 0 || !app->flows) {
+		LOGP(DMAIN, LOGL_FATAL, "%d error%s in the flows of %s (listed above), "
+		     "stoopd not started\n", errors, errors == 1 ? "" : "s", cfg->flows_dir);
+		return -EINVAL;
+	}
+
+	/* What the config names must exist in what was loaded. */
+	errors = 0;
+	if (!flow_set_has_lang(app->flows, cfg->default_lang)) {
+		LOGP(DMAIN, LOGL_FATAL, "%sdefault-language %s: no catalog %s/%s/catalog\n",
+		     app_where(cfg->default_lang_where), cfg->default_lang,
+		     cfg->prompts_dir, cfg->default_lang);
+		errors++;
+	}
+	if (!flow_set_has_target(app->flows, cfg->entry_sms)) {
+		LOGP(DMAIN, LOGL_FATAL, "%sentry sms %s: no such flow or flow.state in %s\n",
+		     app_where(cfg->entry_sms_where), cfg->entry_sms, cfg->flows_dir);
+		errors++;
+	}
+	if (!flow_set_has_target(app->flows, cfg->entry_voice)) {
+		LOGP(DMAIN, LOGL_FATAL, "%sentry voice %s: no such flow or flow.state in %s\n",
+		     app_where(cfg->entry_voice_where), cfg->entry_voice, cfg->flows_dir);
+		errors++;
+	}
+	return errors ? -EINVAL : 0;
+}
+
+static void app_signal(struct osmo_signalfd *osfd, const struct signalfd_siginfo *si)
+{
+	switch (si->ssi_signo) {
+	case SIGINT:
+	case SIGTERM:
+		LOGP(DMAIN, LOGL_NOTICE, "Signal %u: shutting down\n", si->ssi_signo);
+		g_app->quit = true;
+		break;
+	case SIGUSR1:
+		LOGP(DMAIN, LOGL_NOTICE, "Signal %u: talloc report follows\n", si->ssi_signo);
+		talloc_report_full(g_app->ctx, stderr);
+		break;
+	}
+}
+
+static int app_setup_signals(struct app *app)
+{
+	sigset_t set;
+
+	osmo_init_ignore_signals();
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	if (!osmo_signalfd_setup(app->ctx, set, app_signal, app))
+		return -EIO;
+	return 0;
+}
+
+static void app_banner(const struct app *app)
+{
+	const struct app_cfg *cfg = &app->cfg;
+	char langs[128] = "";
+	const char *lang;
+	unsigned i;
+	size_t len;
+
+	for (i = 0; (lang = flow_set_lang(app->flows, i)); i++) {
+		len = strlen(langs);
+		snprintf(langs + len, sizeof(langs) - len, "%s%s", i ? " " : "", lang);
+	}
+	LOGP(DMAIN, LOGL_NOTICE, "stoopd %s started; console: telnet %s %d\n",
+	     PACKAGE_VERSION, vty_get_bind_addr(), vty_get_bind_port(APP_DEFAULT_VTY_PORT));
+	LOGP(DMAIN, LOGL_NOTICE, "config %s; store %s (schema v%d); fd limit %llu\n",
+	     app->config_file ? app->config_file : "(embedded defaults)", cfg->db_path,
+	     store_schema_version(app->store), app_nofile());
+	LOGP(DMAIN, LOGL_NOTICE, "flows %s: %u flows, %u states; languages %s; "
+	     "entry sms %s, voice %s\n", cfg->flows_dir, flow_set_n_flows(app->flows),
+	     flow_set_n_states(app->flows), langs, cfg->entry_sms, cfg->entry_voice);
+	LOGP(DMAIN, LOGL_NOTICE, "channels: none yet (SMS and SIP arrive in later versions; "
+	     "try stoop-sim)\n");
+}
+
+int main(int argc, char **argv)
+{
+	void *root;
+	int rc;
+
+	root = talloc_named_const(NULL, 0, "stoopd");
+	msgb_talloc_ctx_init(root, 0);
+	g_app = talloc_zero(root, struct app);
+	g_app->ctx = root;
+	clock_gettime(CLOCK_MONOTONIC, &g_app->started);
+	app_set_defaults(g_app);
+
+	handle_options(argc, argv);
+
+	if (stoop_log_init(root, false) < 0) {
+		fprintf(stderr, "stoopd: cannot initialise logging\n");
+		exit(1);
+	}
+	/* Readable without a config: "DMAIN NOTICE text"; `log stderr` in the
+	 * config file changes any of this. */
+	log_set_print_category(osmo_stderr_target, 1);
+	log_set_print_category_hex(osmo_stderr_target, 0);
+	log_set_print_level(osmo_stderr_target, 1);
+	log_set_print_filename2(osmo_stderr_target, LOG_FILENAME_NONE);
+	log_set_use_color(osmo_stderr_target, 0);
+	vty_info.tall_ctx = root;
+	vty_init(&vty_info);
+	logging_vty_add_cmds();
+	osmo_talloc_vty_add_cmds();
+	stoop_vty_init();
+
+	if (app_read_config(g_app) < 0)
+		exit(1);
+
+	app_raise_nofile();
+	if (app_open_store(g_app) < 0)
+		exit(1);
+	if (app_load_flows(g_app) < 0)
+		exit(1);
+
+	/* After the config: `line vty` / `bind` may have moved it. */
+	rc = telnet_init_default(root, NULL, APP_DEFAULT_VTY_PORT);
+	if (rc < 0) {
+		LOGP(DMAIN, LOGL_FATAL, "Cannot listen for the console on %s port %d, "
+		     "stoopd not started\n", vty_get_bind_addr(),
+		     vty_get_bind_port(APP_DEFAULT_VTY_PORT));
+		exit(1);
+	}
+	if (app_setup_signals(g_app) < 0) {
+		LOGP(DMAIN, LOGL_FATAL, "Cannot set up signal handling\n");
+		exit(1);
+	}
+	app_banner(g_app);
+
+	while (!g_app->quit)
+		osmo_select_main_ctx(0);
+
+	telnet_exit();
+	store_close(g_app->store);
+	g_app->store = NULL;
+	LOGP(DMAIN, LOGL_NOTICE, "stoopd stopped\n");
+	log_fini();
+	talloc_free(root);
+	return 0;
+}
