@@ -1,0 +1,492 @@
+/* stoopctl.c -- the administrator's command line: validate flows before a
+ * restart, and read or change cases and sessions directly in the store file
+ * (SQLite in WAL mode, so this works while stoopd runs).
+ *
+ * It owns no logic of its own: validation is flow_set_load*() (flow/),
+ * cases and sessions are store/store.h, and every table it prints is made
+ * by core/console.c, the same text stoopd's telnet console shows.  Output
+ * is deterministic (no colours, no timestamps in logs) so tests and scripts
+ * can compare it.
+ *
+ * Exit status: 0 done, 1 invalid flows / no such case / store error,
+ * 2 usage error.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <talloc.h>
+
+#include <osmocom/core/application.h>
+
+#include "core/console.h"
+#include "core/logging.h"
+#include "flow/flow.h"
+#include "store/store.h"
+
+#define EXIT_INVALID	1
+#define EXIT_USAGE	2
+
+static struct {
+	void *ctx;
+	const char *db_path;
+	const char *datadir;
+} ctl;
+
+static void print_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: stoopctl [-d DB] COMMAND [ARGS]\n"
+		"\n"
+		"Commands:\n"
+		"  check [DIR | FILE.flow...] [--prompts DIR]\n"
+		"                      validate flows (default: the flows directory); prompts\n"
+		"                      from --prompts, else a prompts/ next to the flows,\n"
+		"                      else the installed prompts\n"
+		"  cases [--status S] [--limit N]\n"
+		"                      cases, newest first (S: open, in-progress, closed)\n"
+		"  case ID             one case: fields, history, followers\n"
+		"  set-status ID STATUS [NOTE...]\n"
+		"                      change a case's status, with a note for its history\n"
+		"  new-case SERVICE LOCATION [--description TEXT] [--phone NUMBER] [--lang L]\n"
+		"                      file a case by hand (channel \"console\")\n"
+		"  sessions            conversations in progress\n"
+		"\n"
+		"Options:\n"
+		"  -d, --db FILE       the store (default: $STOOP_DB, else %s/stoop.db)\n"
+		"  -V, --version       print the version\n"
+		"  -h, --help          print this text\n"
+		"\n"
+		"STOOP_DATADIR (default %s) holds flows/ and prompts/.\n"
+		"Exit status: 0 done, 1 invalid flows or no such case, 2 usage error.\n",
+		STOOP_STATEDIR, STOOP_DATADIR);
+}
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "stoopctl: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'stoopctl --help'.\n");
+	return EXIT_USAGE;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The directory part of path ("." when there is none). */
+static char *dir_of(void *ctx, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return talloc_strdup(ctx, ".");
+	if (slash == path)
+		return talloc_strdup(ctx, "/");
+	return talloc_strndup(ctx, path, slash - path);
+}
+
+/*
+ * check
+ */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Append every *.flow of dir, sorted, to the talloc array *paths. */
+static int add_dir_flows(void *ctx, const char *dir, const char ***paths, unsigned *n)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	unsigned first = *n;
+
+	if (!d) {
+		printf("%s: cannot read directory: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".flow"))
+			continue;
+		*paths = talloc_realloc(ctx, *paths, const char *, *n + 1);
+		(*paths)[(*n)++] = talloc_asprintf(ctx, "%s/%s", dir, de->d_name);
+	}
+	closedir(d);
+	qsort(*paths + first, *n - first, sizeof(**paths), cmp_str);
+	return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "prompts", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	void *tmp = talloc_new(ctl.ctx);
+	const char *prompts = NULL, *base, *only_dir = NULL;
+	const char **paths = NULL;
+	unsigned n_paths = 0;
+	struct flow_set *fs = NULL;
+	int c, i, errors;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "p:", lo, NULL)) != -1) {
+		if (c != 'p')
+			return EXIT_USAGE;
+		prompts = optarg;
+	}
+
+	/* What to check: one directory is loaded as stoopd loads it; files
+	 * (and directories among them) as a list of files. */
+	if (optind == argc)
+		only_dir = talloc_asprintf(tmp, "%s/flows", ctl.datadir);
+	else if (optind == argc - 1 && is_dir(argv[optind]))
+		only_dir = argv[optind];
+	if (only_dir) {
+		base = only_dir;
+	} else {
+		base = dir_of(tmp, argv[optind]);
+		for (i = optind; i < argc; i++) {
+			if (is_dir(argv[i])) {
+				if (add_dir_flows(tmp, argv[i], &paths, &n_paths) < 0) {
+					talloc_free(tmp);
+					printf("1 errors\n");
+					return EXIT_INVALID;
+				}
+				continue;
+			}
+			paths = talloc_realloc(tmp, paths, const char *, n_paths + 1);
+			paths[n_paths++] = argv[i];
+		}
+	}
+
+	/* Prompts: --prompts, else prompts/ beside the flows directory, else
+	 * the installed ones. */
+	if (!prompts) {
+		char *sibling = talloc_asprintf(tmp, "%s/../prompts", base);
+		char *installed = talloc_asprintf(tmp, "%s/prompts", ctl.datadir);
+		if (is_dir(sibling))
+			prompts = sibling;
+		else if (only_dir || is_dir(installed))
+			prompts = installed;
+	}
+
+	fflush(stdout);
+	if (only_dir) {
+		struct flow_load_opts opts = {
+			.flows_dir = only_dir,
+			.prompts_dir = prompts,
+		};
+		errors = flow_set_load(tmp, &opts, &fs, stdout);
+	} else {
+		errors = flow_set_load_files(tmp, paths, n_paths, prompts, NULL, &fs, stdout);
+	}
+	fflush(stdout);
+	if (errors != 0 || !fs) {
+		printf("%d errors\n", errors > 0 ? errors : 1);
+		talloc_free(tmp);
+		return EXIT_INVALID;
+	}
+	printf("flows OK: %u flows, %u states\n", flow_set_n_flows(fs), flow_set_n_states(fs));
+	talloc_free(tmp);
+	return 0;
+}
+
+/*
+ * The store
+ */
+
+static struct store *open_store(bool create)
+{
+	struct store *st;
+
+	if (!create && strcmp(ctl.db_path, ":memory:") && access(ctl.db_path, F_OK) != 0) {
+		fprintf(stderr, "stoopctl: no store at %s (use -d FILE or STOOP_DB)\n", ctl.db_path);
+		return NULL;
+	}
+	st = store_open(ctl.ctx, ctl.db_path, STORE_SYNC_FULL);
+	if (!st)
+		fprintf(stderr, "stoopctl: cannot open the store %s\n", ctl.db_path);
+	return st;
+}
+
+/* Parse a case number; prints why it is not one. */
+static int parse_case_id(const char *text, uint64_t *id)
+{
+	int rc = case_id_parse(text, id);
+
+	if (rc < 0)
+		fprintf(stderr, "stoopctl: %s: %s\n", console_case_error(rc), text);
+	return rc;
+}
+
+static int cmd_cases(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "status", required_argument, NULL, 's' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct store_case_filter f = { 0 };
+	struct store_case **cases;
+	struct store *st;
+	unsigned n;
+	char *end;
+	int c, rc;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "s:l:", lo, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (!case_status_valid(optarg))
+				return usage_error("invalid status '%s' (open, in-progress or closed)",
+						   optarg);
+			f.status = optarg;
+			break;
+		case 'l':
+			f.limit = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || f.limit == 0)
+				return usage_error("invalid limit '%s'", optarg);
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return usage_error("cases: unexpected argument '%s'", argv[optind]);
+	st = open_store(false);
+	if (!st)
+		return EXIT_INVALID;
+	rc = store_case_list(st, ctl.ctx, &f, &cases, &n);
+	if (rc < 0) {
+		fprintf(stderr, "stoopctl: %s\n", console_case_error(rc));
+		store_close(st);
+		return EXIT_INVALID;
+	}
+	fputs(console_cases_table(ctl.ctx, cases, n), stdout);
+	store_close(st);
+	return 0;
+}
+
+static int cmd_case(int argc, char **argv)
+{
+	struct store *st;
+	uint64_t id;
+	char *text;
+	int rc;
+
+	if (argc != 2)
+		return usage_error("%s", "usage: case ID");
+	if (parse_case_id(argv[1], &id) < 0)
+		return EXIT_INVALID;
+	st = open_store(false);
+	if (!st)
+		return EXIT_INVALID;
+	rc = console_case_detail(ctl.ctx, st, id, &text);
+	store_close(st);
+	if (rc < 0) {
+		fprintf(stderr, "stoopctl: %s: %" PRIu64 "\n", console_case_error(rc), id);
+		return EXIT_INVALID;
+	}
+	fputs(text, stdout);
+	return 0;
+}
+
+static int cmd_set_status(int argc, char **argv)
+{
+	struct store_case *c;
+	struct store *st;
+	char *note = NULL;
+	uint64_t id;
+	int i, rc;
+
+	if (argc < 3)
+		return usage_error("%s", "usage: set-status ID STATUS [NOTE...]");
+	if (!case_status_valid(argv[2]))
+		return usage_error("invalid status '%s' (open, in-progress or closed)", argv[2]);
+	for (i = 3; i < argc; i++)
+		note = note ? talloc_asprintf_append(note, " %s", argv[i])
+			    : talloc_strdup(ctl.ctx, argv[i]);
+	if (parse_case_id(argv[1], &id) < 0)
+		return EXIT_INVALID;
+	st = open_store(false);
+	if (!st)
+		return EXIT_INVALID;
+	rc = store_case_get(st, ctl.ctx, id, &c);
+	if (rc == 0)
+		rc = store_case_set_status(st, id, argv[2], note, "stoopctl");
+	store_close(st);
+	if (rc < 0) {
+		fprintf(stderr, "stoopctl: %s: %" PRIu64 "\n", console_case_error(rc), id);
+		return EXIT_INVALID;
+	}
+	printf("case %" PRIu64 ": %s -> %s\n", id, c->status, argv[2]);
+	return 0;
+}
+
+static int cmd_new_case(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "description", required_argument, NULL, 'D' },
+		{ "phone", required_argument, NULL, 'p' },
+		{ "lang", required_argument, NULL, 'L' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct store_case_new req = {
+		.channel = "console",
+		.lang = "en",
+		.flow_path = "stoopctl",
+	};
+	struct store_case *c;
+	struct store *st;
+	bool joined = false;
+	int opt, rc;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "D:p:L:", lo, NULL)) != -1) {
+		switch (opt) {
+		case 'D':
+			req.description = optarg;
+			break;
+		case 'p':
+			req.phone = optarg;
+			break;
+		case 'L':
+			req.lang = optarg;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2)
+		return usage_error("%s", "usage: new-case SERVICE LOCATION [--description TEXT] "
+				   "[--phone NUMBER] [--lang L]");
+	req.service_code = argv[optind];
+	req.location = argv[optind + 1];
+	st = open_store(true);
+	if (!st)
+		return EXIT_INVALID;
+	rc = store_case_create(st, ctl.ctx, &req, &c, &joined);
+	store_close(st);
+	if (rc < 0) {
+		fprintf(stderr, "stoopctl: %s\n", console_case_error(rc));
+		return EXIT_INVALID;
+	}
+	printf("case %" PRIu64 " %s\n", c->id, joined ? "joined (same service and location)"
+						    : "filed");
+	return 0;
+}
+
+static int cmd_sessions(int argc, char **argv)
+{
+	struct store_session *s;
+	struct store *st;
+	unsigned n;
+	int rc;
+
+	if (argc != 1)
+		return usage_error("sessions: unexpected argument '%s'", argv[1]);
+	st = open_store(false);
+	if (!st)
+		return EXIT_INVALID;
+	rc = store_session_list(st, ctl.ctx, 1000, &s, &n);
+	store_close(st);
+	if (rc < 0) {
+		fprintf(stderr, "stoopctl: %s\n", console_case_error(rc));
+		return EXIT_INVALID;
+	}
+	fputs(console_sessions_table(ctl.ctx, s, n, store_now()), stdout);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "check", cmd_check },
+	{ "cases", cmd_cases },
+	{ "case", cmd_case },
+	{ "set-status", cmd_set_status },
+	{ "new-case", cmd_new_case },
+	{ "sessions", cmd_sessions },
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *env;
+	unsigned i;
+	int c, rc = -1;
+
+	env = getenv("STOOP_DB");
+	ctl.db_path = env && *env ? env : STOOP_STATEDIR "/stoop.db";
+	env = getenv("STOOP_DATADIR");
+	ctl.datadir = env && *env ? env : STOOP_DATADIR;
+
+	/* "+": options end at the command; the command parses its own. */
+	while ((c = getopt_long(argc, argv, "+d:Vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			ctl.db_path = optarg;
+			break;
+		case 'V':
+			printf("stoopctl %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			print_help(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'stoopctl --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		print_help(stderr);
+		return EXIT_USAGE;
+	}
+	ctl.ctx = talloc_named_const(NULL, 0, "stoopctl");
+
+	/* Store and flow loader log through libosmocore; only errors, no
+	 * timestamps or colours, so the output stays the same run to run. */
+	if (stoop_log_init(ctl.ctx, true) < 0) {
+		fprintf(stderr, "stoopctl: cannot initialise logging\n");
+		return EXIT_INVALID;
+	}
+	log_set_log_level(osmo_stderr_target, LOGL_ERROR);
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[optind], commands[i].name))
+			continue;
+		rc = commands[i].run(argc - optind, argv + optind);
+		break;
+	}
+	if (rc < 0)
+		rc = usage_error("unknown command '%s'", argv[optind]);
+	log_fini();
+	talloc_free(ctl.ctx);
+	return rc;
+}
