@@ -1008,6 +1008,12 @@ static void parse_top(struct parser *p)
 	}
 }
 
+/* Looks like a menu key: digits, '*' and '#' only. */
+static bool is_key_like(const char *s)
+{
+	return *s && strspn(s, "0123456789*#") == strlen(s);
+}
+
 struct flow *flow_parse(void *ctx, const char *file, const char *text, size_t len,
 			struct flow_diag *d)
 {
@@ -1035,11 +1041,11 @@ struct flow *flow_parse(void *ctx, const char *file, const char *text, size_t le
 			continue;
 		}
 		if (p.menu_stmt >= 0 && p.state && t0->kind == TOK_WORD
-		    && (strlen(t0->text) == 1 || tok_is(t0, "yes") || tok_is(t0, "no"))) {
+		    && (is_key_like(t0->text) || tok_is(t0, "yes") || tok_is(t0, "no"))) {
 			parse_choice(&p);
 			continue;
 		}
-		if (t0->kind == TOK_WORD && strlen(t0->text) == 1 && strchr("0123456789*", t0->text[0])) {
+		if (t0->kind == TOK_WORD && is_key_like(t0->text)) {
 			perr(&p, t0, "menu choice without an 'ask menu' line above it");
 			continue;
 		}

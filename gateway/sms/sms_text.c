@@ -138,6 +138,11 @@ int sms_text_size(const char *utf8, bool fold, struct sms_size *out)
 	char *folded = NULL;
 	uint32_t cp;
 
+	for (s = (const unsigned char *)utf8; *s; s += n) {
+		n = utf8_decode(s, &cp);
+		if (!n)
+			return -EINVAL;
+	}
 	if (fold)
 		folded = sms_text_fold(NULL, utf8);
 	s = (const unsigned char *)(folded ? folded : utf8);
