@@ -96,6 +96,7 @@ struct flow_choice {
 	const char *label;	/* prompt id */
 	struct flow_target target;
 	struct flow_loc loc;
+	char **norm_labels;	/* per catalog (fs->catalogs order): the SMS label as compared */
 };
 
 struct flow_ask {
@@ -183,6 +184,7 @@ struct flow_state {
 
 struct flow_keyword {
 	const char **words;	/* upper case */
+	char **norm_words;	/* as compared with a text's first word */
 	unsigned n_words;
 	struct flow_target target;
 	struct flow_opt *sets;
@@ -221,6 +223,7 @@ struct flow_set {
 	unsigned n_catalogs;
 	const char *default_lang;
 	bool check_prompts;		/* catalogs were given */
+	char **norm_skip;		/* per catalog: word.skip as compared */
 	unsigned n_states;
 };
 
@@ -244,6 +247,13 @@ char *flow_read_file(void *ctx, const char *path, size_t *len, struct flow_diag 
 /* flow/load.c */
 struct flow_state *flow_set_resolve(const struct flow_set *fs, const struct flow *from,
 				    const char *text);
+
+/* flow/interp.c: an SMS answer as it is compared with menu words, labels
+ * and keywords: lower case, accents folded, blanks and final '.'/'!' gone.
+ * Writes at most size bytes to out (always terminated); returns out. */
+char *flow_norm_answer(char *out, size_t size, const char *in);
+/* flow_norm_answer() into a talloc string */
+char *flow_norm_dup(void *ctx, const char *in);
 
 /* flow/validate.c */
 void flow_validate(struct flow_set *fs, struct flow_diag *d);

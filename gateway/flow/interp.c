@@ -64,6 +64,7 @@ struct flow_inst {
 	enum flow_channel ch;
 	char *caller;
 	char *lang;
+	int lang_idx;		/* index of lang in fs->catalogs, -1 if none */
 	char *entry;
 	char *recdir;
 	const struct flow_state *state;
@@ -82,6 +83,18 @@ struct flow_inst {
 };
 
 static void run(struct flow_inst *fi);
+
+static void set_lang(struct flow_inst *fi, const char *lang)
+{
+	unsigned i;
+
+	talloc_free(fi->lang);
+	fi->lang = talloc_strdup(fi, lang);
+	fi->lang_idx = -1;
+	for (i = 0; i < fi->fs->n_catalogs; i++)
+		if (!strcmp(fi->fs->catalogs[i]->lang, lang))
+			fi->lang_idx = i;
+}
 
 /*
  * Variables
@@ -155,19 +168,29 @@ static bool var_is_recording(const struct flow_inst *fi, const struct flow_val *
 	return var && var->recording;
 }
 
-/* Lower case, accents folded, surrounding blanks and final punctuation gone:
- * how an SMS answer is compared with menu words and labels. */
-static char *norm_answer(void *ctx, const char *text)
+char *flow_norm_answer(char *out, size_t size, const char *in)
 {
-	char *s = sms_text_fold(ctx, text), *p, *o;
+	const unsigned char *p;
+	char *folded = NULL, *o = out, *end = out + size - 1;
 	size_t len;
 
-	/* GSM letters that fold kept: compare them without their accent too */
-	for (p = s, o = s; *p; ) {
-		unsigned char c0 = p[0], c1 = p[1];
-		if (c0 == 0xc3 && c1) {
+	for (p = (const unsigned char *)in; *p; p++)
+		if (*p >= 0x80)
+			break;
+	if (*p) {
+		/* rare: non-ASCII text, fold it first */
+		folded = sms_text_fold(NULL, in);
+		p = (const unsigned char *)folded;
+	} else {
+		p = (const unsigned char *)in;
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	while (*p && o < end) {
+		/* GSM letters that folding keeps compare without their accent */
+		if (p[0] == 0xc3 && p[1]) {
 			char r = 0;
-			switch (c1) {
+			switch (p[1]) {
 			case 0xa9: case 0x89: r = 'e'; break;	/* é É */
 			case 0xb1: case 0x91: r = 'n'; break;	/* ñ Ñ */
 			case 0xbc: case 0x9c: r = 'u'; break;	/* ü Ü */
@@ -179,17 +202,22 @@ static char *norm_answer(void *ctx, const char *text)
 				continue;
 			}
 		}
-		*o++ = tolower((unsigned char)*p++);
+		*o++ = (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p;
+		p++;
 	}
 	*o = '\0';
-	p = s;
-	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-		p++;
-	memmove(s, p, strlen(p) + 1);
-	len = strlen(s);
-	while (len && strchr(" \t\r\n.!", s[len - 1]))
-		s[--len] = '\0';
-	return s;
+	len = o - out;
+	while (len && strchr(" \t\r\n.!", out[len - 1]))
+		out[--len] = '\0';
+	talloc_free(folded);
+	return out;
+}
+
+char *flow_norm_dup(void *ctx, const char *in)
+{
+	size_t size = strlen(in) + 1;
+	char *out = talloc_size(ctx, size);
+	return flow_norm_answer(out, size, in);
 }
 
 /*
@@ -589,8 +617,7 @@ static void run(struct flow_inst *fi)
 			if (!strcmp(s->var, "lang")) {
 				const char *l = val_get(fi, &s->val);
 				if (flow_set_has_lang(fi->fs, l)) {
-					talloc_free(fi->lang);
-					fi->lang = talloc_strdup(fi, l);
+					set_lang(fi, l);
 				} else {
 					LOGP(DFLOW, LOGL_NOTICE, "%s: no language '%s'\n", fi->state->position, l);
 				}
@@ -680,8 +707,7 @@ struct flow_inst *flow_inst_new(void *ctx, const struct flow_set *fs, struct sto
 	fi->leg = leg;
 	fi->ch = opts->channel;
 	fi->caller = talloc_strdup(fi, opts->caller ? opts->caller : "");
-	fi->lang = talloc_strdup(fi, opts->lang && flow_set_has_lang(fs, opts->lang)
-				 ? opts->lang : flow_set_default_lang(fs));
+	set_lang(fi, opts->lang && flow_set_has_lang(fs, opts->lang) ? opts->lang : flow_set_default_lang(fs));
 	fi->entry = talloc_strdup(fi, opts->entry ? opts->entry : "main");
 	fi->recdir = talloc_strdup(fi, opts->recordings_dir ? opts->recordings_dir : ".");
 	fi->state = start;
@@ -699,31 +725,33 @@ int flow_inst_start(struct flow_inst *fi)
 	return 0;
 }
 
-static const struct flow_keyword *keyword_match(const struct flow_set *fs, void *ctx,
-						const char *text, const char **rest)
+static const struct flow_keyword *keyword_match(const struct flow_set *fs, const char *text,
+						const char **rest)
 {
-	char *norm = norm_answer(ctx, text), *sp;
-	const char *first;
+	char first[64];
+	const char *p = text;
+	size_t len;
 	unsigned f, k, w;
 
-	sp = strpbrk(norm, " \t\r\n");
-	if (sp)
-		*sp = '\0';
-	first = norm;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	len = strcspn(p, " \t\r\n");
+	if (len >= sizeof(first))
+		return NULL;
+	memcpy(first, p, len);
+	first[len] = '\0';
+	flow_norm_answer(first, sizeof(first), first);
 	for (f = 0; f < fs->n_flows; f++) {
 		for (k = 0; k < fs->flows[f]->n_keywords; k++) {
 			const struct flow_keyword *kw = &fs->flows[f]->keywords[k];
 			for (w = 0; w < kw->n_words; w++) {
-				char *kwn = norm_answer(ctx, kw->words[w]);
-				if (strcmp(kwn, first))
+				if (strcmp(kw->norm_words[w], first))
 					continue;
-				/* the rest of the original text, after the first word */
-				*rest = text;
-				while (**rest == ' ' || **rest == '\t')
-					(*rest)++;
-				*rest += strcspn(*rest, " \t\r\n");
-				while (**rest == ' ' || **rest == '\t')
-					(*rest)++;
+				/* the rest of the text, after the first word */
+				p += len;
+				while (*p == ' ' || *p == '\t')
+					p++;
+				*rest = p;
 				return kw;
 			}
 		}
@@ -733,23 +761,20 @@ static const struct flow_keyword *keyword_match(const struct flow_set *fs, void 
 
 bool flow_set_keyword_match(const struct flow_set *fs, const char *text)
 {
-	void *tmp = talloc_new(NULL);
 	const char *rest;
-	bool match = keyword_match(fs, tmp, text, &rest) != NULL;
-	talloc_free(tmp);
-	return match;
+
+	return keyword_match(fs, text, &rest) != NULL;
 }
 
-static bool sms_menu_answer(struct flow_inst *fi, const struct flow_ask *a, const char *ans,
-			    void *tmp)
+static bool sms_menu_answer(struct flow_inst *fi, const struct flow_ask *a, const char *ans)
 {
 	unsigned i;
 
 	for (i = 0; i < a->n_choices; i++) {
 		const struct flow_choice *c = &a->choices[i];
-		const char *label = flow_catalog_text(fi->fs, fi->lang, FLOW_CH_SMS, c->label);
 		bool match = (ans[0] == c->key && !ans[1]) || !strcmp(ans, c->word)
-			     || (label && !strcmp(ans, norm_answer(tmp, label)));
+			     || (c->norm_labels && fi->lang_idx >= 0 && c->norm_labels[fi->lang_idx]
+				 && !strcmp(ans, c->norm_labels[fi->lang_idx]));
 		if (!match && a->kind == FLOW_ASK_YESNO)
 			match = c->key == '1' ? (!strcmp(ans, "y") || !strcmp(ans, "si") || !strcmp(ans, "s"))
 					      : !strcmp(ans, "n");
@@ -776,34 +801,30 @@ int flow_inst_text(struct flow_inst *fi, const char *text)
 	const struct flow_stmt *s = cur_ask(fi);
 	const struct flow_keyword *kw;
 	const char *rest;
-	void *tmp;
-	char *ans;
+	char ans[128];
 	unsigned i;
 
 	if (fi->wait != FI_IDLE && !s)
 		return -EAGAIN;
-	tmp = talloc_new(fi);
 	/* keywords: at the start and when answering a menu */
 	if (fi->wait == FI_IDLE || s->ask.kind == FLOW_ASK_MENU) {
-		kw = keyword_match(fi->fs, tmp, text, &rest);
+		kw = keyword_match(fi->fs, text, &rest);
 		if (kw) {
 			for (i = 0; i < kw->n_sets; i++)
 				var_set(fi, kw->sets[i].key, val_get(fi, &kw->sets[i].val), false);
 			var_set(fi, "args", rest, false);
 			enter(fi, kw->target.state);
 			run(fi);
-			goto out;
+			return 0;
 		}
 	}
-	if (fi->wait == FI_IDLE) {
-		flow_inst_start(fi);
-		goto out;
-	}
-	ans = norm_answer(tmp, text);
+	if (fi->wait == FI_IDLE)
+		return flow_inst_start(fi);
+	flow_norm_answer(ans, sizeof(ans), text);
 	switch (ask_kind(fi, &s->ask)) {
 	case FLOW_ASK_MENU:
 	case FLOW_ASK_YESNO:
-		if (!sms_menu_answer(fi, &s->ask, ans, tmp))
+		if (!sms_menu_answer(fi, &s->ask, ans))
 			failed(fi, false);
 		break;
 	case FLOW_ASK_DIGITS: {
@@ -830,25 +851,28 @@ int flow_inst_text(struct flow_inst *fi, const char *text)
 	}
 	case FLOW_ASK_TEXT:
 	case FLOW_ASK_RECORD: {
-		const char *skip = flow_catalog_text(fi->fs, fi->lang, FLOW_CH_SMS, "word.skip");
-		char *trimmed = talloc_strdup(tmp, text);
+		const char *skip = fi->lang_idx >= 0 && fi->fs->norm_skip ? fi->fs->norm_skip[fi->lang_idx] : NULL;
+		const char *start = text;
+		char *trimmed;
 		size_t len;
-		while (*trimmed == ' ' || *trimmed == '\t' || *trimmed == '\r' || *trimmed == '\n')
-			trimmed++;
-		len = strlen(trimmed);
-		while (len && strchr(" \t\r\n", trimmed[len - 1]))
-			trimmed[--len] = '\0';
-		if (s->ask.optional && (!strcmp(ans, "0") || (skip && !strcmp(ans, norm_answer(tmp, skip)))))
+		while (*start == ' ' || *start == '\t' || *start == '\r' || *start == '\n')
+			start++;
+		len = strlen(start);
+		while (len && strchr(" \t\r\n", start[len - 1]))
+			len--;
+		if (s->ask.optional && (!strcmp(ans, "0") || (skip && !strcmp(ans, skip)))) {
 			answered(fi, &s->ask, "", false, s->ask.target.state);
-		else if (!*trimmed || utf8_chars(trimmed) > s->ask.max_chars)
+			break;
+		}
+		trimmed = talloc_strndup(fi, start, len);
+		if (!*trimmed || utf8_chars(trimmed) > s->ask.max_chars)
 			failed(fi, false);
 		else
 			answered(fi, &s->ask, trimmed, false, s->ask.target.state);
+		talloc_free(trimmed);
 		break;
 	}
 	}
-out:
-	talloc_free(tmp);
 	return 0;
 }
 
@@ -1124,7 +1148,7 @@ struct flow_inst *flow_inst_restore(void *ctx, const struct flow_set *fs, struct
 	fi->leg = leg;
 	fi->ch = FLOW_CH_SMS;
 	fi->caller = talloc_strdup(fi, "");
-	fi->lang = talloc_strdup(fi, flow_set_default_lang(fs));
+	set_lang(fi, flow_set_default_lang(fs));
 	fi->entry = talloc_strdup(fi, "main");
 	fi->recdir = talloc_strdup(fi, ".");
 	while (p < end) {
@@ -1162,10 +1186,8 @@ struct flow_inst *flow_inst_restore(void *ctx, const struct flow_set *fs, struct
 			fi->caller = talloc_steal(fi, val);
 			val = NULL;
 		} else if (!strcmp(key, "lang")) {
-			if (flow_set_has_lang(fs, val)) {
-				talloc_free(fi->lang);
-				fi->lang = talloc_strdup(fi, val);
-			}
+			if (flow_set_has_lang(fs, val))
+				set_lang(fi, val);
 		} else if (!strcmp(key, "entry")) {
 			talloc_free(fi->entry);
 			fi->entry = talloc_strdup(fi, val);

@@ -84,8 +84,13 @@ static void link_flow(struct flow_set *fs, struct flow *f, struct flow_diag *d)
 {
 	unsigned i, j, k, c;
 
-	for (k = 0; k < f->n_keywords; k++)
-		resolve(fs, f, &f->keywords[k].target, d);
+	for (k = 0; k < f->n_keywords; k++) {
+		struct flow_keyword *kw = &f->keywords[k];
+		resolve(fs, f, &kw->target, d);
+		kw->norm_words = talloc_zero_array(f, char *, kw->n_words);
+		for (j = 0; j < kw->n_words; j++)
+			kw->norm_words[j] = flow_norm_dup(kw->norm_words, kw->words[j]);
+	}
 	for (i = 0; i < f->n_states; i++) {
 		struct flow_state *st = f->states[i];
 		st->position = talloc_asprintf(st, "%s.%s", f->name, st->name);
@@ -102,7 +107,14 @@ static void link_flow(struct flow_set *fs, struct flow *f, struct flow_diag *d)
 			s->ask.out_choices = talloc_zero_array(st, struct flow_choice_out,
 							       s->ask.n_choices ? s->ask.n_choices : 1);
 			for (k = 0; k < s->ask.n_choices; k++) {
-				resolve(fs, f, &s->ask.choices[k].target, d);
+				struct flow_choice *ch = &s->ask.choices[k];
+				resolve(fs, f, &ch->target, d);
+				ch->norm_labels = talloc_zero_array(st, char *, fs->n_catalogs ? fs->n_catalogs : 1);
+				for (c = 0; c < fs->n_catalogs; c++) {
+					const char *label = flow_catalog_text(fs, fs->catalogs[c]->lang, FLOW_CH_SMS, ch->label);
+					if (label)
+						ch->norm_labels[c] = flow_norm_dup(ch->norm_labels, label);
+				}
 				s->ask.out_choices[k].key = s->ask.choices[k].key;
 				s->ask.out_choices[k].word = s->ask.choices[k].word;
 				s->ask.out_choices[k].label = s->ask.choices[k].label;
@@ -227,6 +239,12 @@ static int finish(struct flow_set *fs, struct flow_set **out, struct flow_diag *
 		flow_error(d, &loc, "no flows to load");
 	}
 	if (!d->errors) {
+		fs->norm_skip = talloc_zero_array(fs, char *, fs->n_catalogs ? fs->n_catalogs : 1);
+		for (i = 0; i < fs->n_catalogs; i++) {
+			const char *skip = flow_catalog_text(fs, fs->catalogs[i]->lang, FLOW_CH_SMS, "word.skip");
+			if (skip)
+				fs->norm_skip[i] = flow_norm_dup(fs->norm_skip, skip);
+		}
 		for (i = 0; i < fs->n_flows; i++)
 			link_flow(fs, fs->flows[i], d);
 	}
