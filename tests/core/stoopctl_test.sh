@@ -1,0 +1,164 @@
+#!/bin/sh
+# stoopctl_test.sh -- stoopctl's output and exit status, as scripts and
+# operators rely on them: `check` on good and broken flows, the case and
+# session tables (compared line by line, times replaced by TIME), status
+# changes with their history, and the exit codes 0 / 1 (invalid, not
+# found) / 2 (usage).  The flow error messages themselves are
+# tests/flow/errors.sh's business.  TAP lines on stdout.
+# Env: STOOP_SRCDIR, STOOP_BUILDDIR.
+set -u
+LC_ALL=C
+export LC_ALL
+ctl="${STOOP_BUILDDIR:?}/gateway/stoopctl"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/stoop-ctl.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+unset STOOP_DB STOOP_DATADIR
+
+result() {	# result OK NAME [DETAIL-FILE]
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		[ $# -ge 3 ] && [ -f "$3" ] && sed 's/^/  /' "$3" | head -40
+		failed=$((failed + 1))
+	fi
+}
+
+# run NAME EXPECTED-STATUS CMD...: run stoopctl, keep stdout in NAME.out,
+# stderr in NAME.err, and check the exit status.
+run() {
+	name=$1
+	want=$2
+	shift 2
+	"$ctl" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		{ echo "exit $rc, expected $want"; cat "$tmp/$name.out" "$tmp/$name.err"; } \
+			>"$tmp/$name.why"
+		result 1 "$name: exit $want" "$tmp/$name.why"
+	else
+		result 0 "$name: exit $want"
+	fi
+}
+
+# same NAME FILE: FILE, with times made TIME, is exactly $tmp/NAME.expected.
+same() {
+	sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/TIME/g' "$2" \
+		>"$tmp/$1.got"
+	diff -u "$tmp/$1.expected" "$tmp/$1.got" >"$tmp/$1.diff"
+	result $? "$1: output" "$tmp/$1.diff"
+}
+
+# A one-flow set and a broken copy of it.
+mkdir -p "$tmp/data/flows" "$tmp/data/prompts/en" "$tmp/broken"
+cat >"$tmp/data/flows/main.flow" <<'EOF'
+flow main
+
+state hello
+  say main.hello
+  goto bye
+
+state bye
+  say main.bye
+  end
+EOF
+printf 'main.hello = Hello.\nmain.bye = Bye.\n' >"$tmp/data/prompts/en/catalog"
+sed 's/goto bye/goto nowhere/' "$tmp/data/flows/main.flow" >"$tmp/broken/main.flow"
+
+STOOP_DATADIR="$tmp/data"
+export STOOP_DATADIR
+run check-datadir 0 check
+echo "flows OK: 1 flows, 2 states" >"$tmp/check-datadir.expected"
+same check-datadir "$tmp/check-datadir.out"
+run check-dir 0 check "$tmp/data/flows"
+run check-file 0 check "$tmp/data/flows/main.flow" --prompts "$tmp/data/prompts"
+run check-broken 1 check "$tmp/broken/main.flow" --prompts "$tmp/data/prompts"
+grep -qE "^$tmp/broken/main\.flow:5:[0-9]+: " "$tmp/check-broken.out"
+result $? "check-broken: file:line:col" "$tmp/check-broken.out"
+tail -n 1 "$tmp/check-broken.out" | grep -qE '^[0-9]+ errors$'
+result $? "check-broken: last line counts the errors" "$tmp/check-broken.out"
+run check-missing-prompt 1 check "$tmp/data/flows/main.flow" --prompts "$tmp/broken"
+
+# The store.
+db="$tmp/state.db"
+run cases-no-db 1 -d "$db" cases
+grep -q "no store at $db" "$tmp/cases-no-db.err"
+result $? "cases-no-db: says where it looked" "$tmp/cases-no-db.err"
+run new1 0 -d "$db" new-case pothole "12 Main Street" --phone +15551230001 \
+	--description "deep hole"
+id1=$(sed -n 's/^case \([0-9]*\) filed$/\1/p' "$tmp/new1.out")
+run new2 0 -d "$db" new-case streetlight "5th Ave and Oak, a long way down past the park"
+id2=$(sed -n 's/^case \([0-9]*\) filed$/\1/p' "$tmp/new2.out")
+STOOP_DB="$db"
+export STOOP_DB
+run new3 0 new-case pothole "12 main st." --phone +15551230002
+echo "case $id1 joined (same service and location)" >"$tmp/new3.expected"
+same new3 "$tmp/new3.out"
+
+run cases 0 cases
+cat >"$tmp/cases.expected" <<EOF
+id         service        status      channel created              location
+$id2    streetlight    open        console TIME 5th Ave and Oak, a long way down past th...
+$id1    pothole        open        console TIME 12 Main Street
+2 cases
+EOF
+same cases "$tmp/cases.out"
+run cases-limit 0 cases --limit 1
+run cases-closed 0 cases --status closed
+printf 'id         service        status      channel created              location\n0 cases\n' \
+	>"$tmp/cases-closed.expected"
+same cases-closed "$tmp/cases-closed.out"
+
+run set-status 0 set-status "$id1" in-progress Crew sent today
+echo "case $id1: open -> in-progress" >"$tmp/set-status.expected"
+same set-status "$tmp/set-status.out"
+run case 0 case "$id1"
+cat >"$tmp/case.expected" <<EOF
+case $id1
+  kind         request
+  service      pothole
+  status       in-progress
+  location     12 Main Street
+  description  deep hole
+  recording    -
+  channel      console
+  phone        +155***001
+  language     en
+  flow path    stoopctl
+  created      TIME
+  updated      TIME
+  followers    2
+history
+  TIME  open        console    opened
+  TIME  open        console    joined by console
+  TIME  in-progress stoopctl   Crew sent today
+EOF
+same case "$tmp/case.out"
+! grep -q 5551230001 "$tmp/case.out"
+result $? "case: the phone number is masked"
+
+# Mistyped ids are caught by the check digit, before any lookup.
+last=$(printf '%s' "$id1" | cut -c ${#id1})
+bad="$(printf '%s' "$id1" | cut -c 1-$((${#id1} - 1)))$(((last + 1) % 10))"
+run case-checkdigit 1 case "$bad"
+grep -q "^stoopctl: Invalid case number (check digit): $bad\$" "$tmp/case-checkdigit.err"
+result $? "case-checkdigit: message" "$tmp/case-checkdigit.err"
+run case-format 1 case 12
+run set-status-checkdigit 1 set-status "$bad" closed
+run set-status-bad 2 set-status "$id1" finished
+run cases-bad-status 2 cases --status finished
+
+run sessions 0 sessions
+printf '%-22s %-32s %-8s %s\n0 sessions\n' session position age idle >"$tmp/sessions.expected"
+same sessions "$tmp/sessions.out"
+
+run no-command 2
+run unknown-command 2 frobnicate
+run bad-option 2 --frobnicate
+run help 0 --help
+
+echo "# $n checks, $failed failed"
+[ $failed -eq 0 ]
