@@ -26,6 +26,9 @@ struct parser {
 	struct flow *flow;
 	struct flow_state *state;	/* the state being filled, or NULL */
 	bool in_defaults;
+	bool skip_block;		/* ignore indented lines (after a bad state line) */
+	bool skip_choices;		/* ignore choice lines (after a bad ask menu) */
+	unsigned file_errors;		/* error count when the file began */
 	int menu_stmt;			/* index of the last ask menu/yesno, or -1 */
 	const struct flow_line *line;
 };
@@ -495,6 +498,7 @@ static void parse_ask(struct parser *p, unsigned i, unsigned channels)
 	return;
 drop:
 	p->state->n_stmts--;
+	p->skip_choices = a->kind == FLOW_ASK_MENU || a->kind == FLOW_ASK_YESNO;
 }
 
 /* KEY WORD PROMPT -> TARGET, or yes/no -> TARGET, below an ask menu/yesno */
@@ -941,7 +945,7 @@ static void close_state(struct parser *p)
 		if (a->kind == FLOW_ASK_YESNO && a->n_choices != 2)
 			flow_error(p->d, &st->stmts[i].loc, "ask yesno needs one 'yes -> target' and one 'no -> target' line");
 	}
-	if (!st->n_stmts)
+	if (!st->n_stmts && p->d->errors == p->file_errors)
 		flow_error(p->d, &st->loc, "state '%s' is empty", st->name);
 	p->state = NULL;
 }
@@ -953,6 +957,8 @@ static void parse_top(struct parser *p)
 
 	close_state(p);
 	p->in_defaults = false;
+	p->skip_block = false;
+	p->skip_choices = false;
 	p->menu_stmt = -1;
 	if (tok_is(t, "flow")) {
 		if (p->flow->name) {
@@ -982,14 +988,18 @@ static void parse_top(struct parser *p)
 		unsigned i;
 		if (!n || n->kind != TOK_WORD || !valid_name(n->text)) {
 			perr(p, n, "expected the state's name (lower case letters, digits, '_') after 'state'");
+			p->skip_block = true;
 			return;
 		}
-		if (!no_more(p, 2))
+		if (!no_more(p, 2)) {
+			p->skip_block = true;
 			return;
+		}
 		for (i = 0; i < p->flow->n_states; i++) {
 			if (!strcmp(p->flow->states[i]->name, n->text)) {
 				perr(p, n, "state '%s' is defined twice (first at line %u)", n->text,
 				     p->flow->states[i]->loc.line);
+				p->skip_block = true;
 				return;
 			}
 		}
@@ -1017,7 +1027,7 @@ static bool is_key_like(const char *s)
 struct flow *flow_parse(void *ctx, const char *file, const char *text, size_t len,
 			struct flow_diag *d)
 {
-	struct parser p = { .file = file, .d = d, .menu_stmt = -1 };
+	struct parser p = { .file = file, .d = d, .menu_stmt = -1, .file_errors = d->errors };
 	struct flow_line *lines;
 	unsigned n, i, errors = d->errors;
 
@@ -1036,6 +1046,12 @@ struct flow *flow_parse(void *ctx, const char *file, const char *text, size_t le
 			parse_top(&p);
 			continue;
 		}
+		if (p.skip_block)
+			continue;
+		if (p.skip_choices && t0->kind == TOK_WORD
+		    && (is_key_like(t0->text) || tok_is(t0, "yes") || tok_is(t0, "no")))
+			continue;
+		p.skip_choices = false;
 		if (!p.state && !p.in_defaults) {
 			perr(&p, t0, "indented line outside a state or defaults");
 			continue;

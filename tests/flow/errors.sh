@@ -69,8 +69,10 @@ printf 'flow badutf\n\nstate start\n  say t.hello\n  # caf\351 \n  end\n' >badut
 garbage badutf '^badutf\.flow:5:8: invalid UTF-8$'
 printf 'flow overlong\n\nstate start\n  set x = "\300\257"\n  end\n' >overlong.flow
 garbage overlong '^overlong\.flow:4:12: invalid UTF-8$'
-{ printf 'flow deep\n\nstate start\n  '; i=0; while [ $i -lt 5000 ]; do printf 'on sms: '; i=$((i + 1)); done; printf 'end\n'; } >deep.flow
+{ printf 'flow deep\n\nstate start\n  '; i=0; while [ $i -lt 60 ]; do printf 'on sms: '; i=$((i + 1)); done; printf 'end\n'; } >deep.flow
 garbage deep '^deep\.flow:4:11: only one .on sms:. or .on voice:. per line$'
+{ printf 'flow manywords\n\nstate start\n  '; i=0; while [ $i -lt 400 ]; do printf 'on sms: '; i=$((i + 1)); done; printf 'end\n'; } >manywords.flow
+garbage manywords '^manywords\.flow:4:515: too many words on one line \(at most 128\)$'
 { printf 'flow indent\n\nstate start\n'; i=0; while [ $i -lt 2000 ]; do printf '%*s say t.hello\n' $((i * 2)) ''; i=$((i + 1)); done; printf '  goto nowhere\n'; } >indent.flow
 garbage indent "^indent\.flow:2004:8: unknown target 'nowhere'"
 { printf 'flow manyerrs\n\nstate start\n'; i=0; while [ $i -lt 20000 ]; do printf '  bogus line %d\n' $i; i=$((i + 1)); done; } >manyerrs.flow
