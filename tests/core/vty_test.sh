@@ -133,7 +133,7 @@ vty() {
 
 # A free port: PIDs make collisions between parallel runs unlikely, and
 # a port that is taken makes stoopd fail, so try a few.
-port=$((20000 + $$ % 20000))
+port=$((20000 + $$ % 4000 * 3))
 started=1
 for _ in 1 2 3 4 5; do
 	write_config "$tmp/stoop.cfg" "$port"
