@@ -184,6 +184,9 @@ uint64_t flow_inst_transitions(const struct flow_inst *fi);
  * before punctuation.  Allocated under ctx. */
 char *flow_render_sms_items(void *ctx, const struct flow_set *fs, const char *lang,
 			    const struct flow_item *items, unsigned n);
+/* Add one part (a say, an ask) to the SMS reply of a turn: parts are
+ * separated by a line break.  reply may be NULL; returns the new reply. */
+char *flow_render_sms_reply_add(void *ctx, char *reply, const char *part);
 /* The SMS text of an ask: its prompt and, for menus and yes/no, one line
  * "KEY Label" per choice. */
 char *flow_render_sms_ask(void *ctx, const struct flow_set *fs, const char *lang,

@@ -810,8 +810,15 @@ int flow_inst_text(struct flow_inst *fi, const char *text)
 	if (fi->wait == FI_IDLE || s->ask.kind == FLOW_ASK_MENU) {
 		kw = keyword_match(fi->fs, text, &rest);
 		if (kw) {
-			for (i = 0; i < kw->n_sets; i++)
-				var_set(fi, kw->sets[i].key, val_get(fi, &kw->sets[i].val), false);
+			for (i = 0; i < kw->n_sets; i++) {
+				const char *v = val_get(fi, &kw->sets[i].val);
+				if (!strcmp(kw->sets[i].key, "lang")) {
+					if (flow_set_has_lang(fi->fs, v))
+						set_lang(fi, v);
+				} else {
+					var_set(fi, kw->sets[i].key, v, false);
+				}
+			}
 			var_set(fi, "args", rest, false);
 			enter(fi, kw->target.state);
 			run(fi);

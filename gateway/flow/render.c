@@ -1,8 +1,9 @@
 /* render.c -- what a flow's actions look like on each channel.
  *
- * SMS: prompt texts from the catalog joined into one reply (a space between
- * parts, none before punctuation or after a line break), and a menu as its
- * prompt followed by one "KEY Label" line per choice.
+ * SMS: the items of one say line joined by a space (none before punctuation
+ * or after a line break); the says and the ask of one turn joined by line
+ * breaks into one reply; a menu as its prompt followed by one "KEY Label"
+ * line per choice.
  * Voice: the list of prompt ids to play; a menu is its prompt followed by
  * "For <label>, press <key>" for each choice, built from the prompts
  * common.for, the label, common.press and digit.<key>.
@@ -15,6 +16,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "flow/flow_int.h"
+#include "core/logging.h"
 
 #define EST_DIGITS "12345678"
 #define EST_TEXT "xxxxxxxxxxxxxxxxxxxx"
@@ -53,9 +55,17 @@ char *flow_render_sms_items(void *ctx, const struct flow_set *fs, const char *la
 
 	for (i = 0; i < n; i++) {
 		switch (items[i].kind) {
-		case FLOW_ITEM_PROMPT:
-			buf = join(ctx, buf, sms_prompt(fs, lang, items[i].value));
+		case FLOW_ITEM_PROMPT: {
+			/* only a prompt id built from a variable can be missing:
+			 * the validator checked all the others */
+			const char *text = flow_catalog_text(fs, lang, FLOW_CH_SMS, items[i].value);
+			if (text)
+				buf = join(ctx, buf, text);
+			else
+				LOGP(DFLOW, LOGL_ERROR, "no prompt '%s' in the '%s' catalog: left out\n",
+				     items[i].value, lang);
 			break;
+		}
 		case FLOW_ITEM_DIGITS:
 		case FLOW_ITEM_TEXT:
 			buf = join(ctx, buf, items[i].value);
@@ -148,8 +158,14 @@ char *flow_render_sms_say(void *ctx, const struct flow_set *fs, const char *lang
 	return buf ? buf : talloc_strdup(ctx, "");
 }
 
-/* Join two rendered parts of one reply (validator and channels). */
-char *flow_render_join(void *ctx, char *buf, const char *piece)
+char *flow_render_sms_reply_add(void *ctx, char *reply, const char *part)
 {
-	return join(ctx, buf, piece);
+	if (!part || !*part)
+		return reply ? reply : talloc_strdup(ctx, "");
+	if (!reply || !*reply) {
+		talloc_free(reply);
+		return talloc_strdup(ctx, part);
+	}
+	reply = talloc_strdup_append_buffer(reply, "\n");
+	return talloc_strdup_append_buffer(reply, part);
 }

@@ -143,6 +143,14 @@ static void check_keywords(struct vctx *v)
 	for (w1 = 0; w1 < fs->flows[f1]->keywords[k1].n_words; w1++) {
 		const struct flow_keyword *kw1 = &fs->flows[f1]->keywords[k1];
 		bool dup = false;
+		unsigned i;
+		if (w1 == 0) {
+			for (i = 0; i < kw1->n_sets; i++)
+				if (!strcmp(kw1->sets[i].key, "lang") && !kw1->sets[i].val.is_var
+				    && fs->check_prompts && !flow_set_has_lang(fs, kw1->sets[i].val.text))
+					flow_error(v->d, &kw1->sets[i].val.loc, "language '%s' has no catalog",
+						   kw1->sets[i].val.text);
+		}
 		for (f2 = 0; f2 <= f1 && !dup; f2++)
 		for (k2 = 0; k2 < fs->flows[f2]->n_keywords && !dup; k2++) {
 			const struct flow_keyword *kw2 = &fs->flows[f2]->keywords[k2];
@@ -325,7 +333,7 @@ static void walk_reply(struct reply_walk *w, const struct flow_state *st, unsign
 			continue;
 		switch (s->kind) {
 		case STMT_SAY:
-			said = flow_render_join(ctx, talloc_strdup(ctx, said ? said : ""),
+			said = flow_render_sms_reply_add(ctx, talloc_strdup(ctx, said ? said : ""),
 						flow_render_sms_say(ctx, w->v->fs, w->lang, &s->say, true));
 			long_ok |= s->long_ok;
 			break;
@@ -335,11 +343,11 @@ static void walk_reply(struct reply_walk *w, const struct flow_state *st, unsign
 		case STMT_ASK: {
 			char *q = ask_text(ctx, w, &s->ask);
 			const struct flow_retry *r = &st->retry[0];
-			check_size(w, &s->loc, flow_render_join(ctx, talloc_strdup(ctx, said ? said : ""), q),
+			check_size(w, &s->loc, flow_render_sms_reply_add(ctx, talloc_strdup(ctx, said ? said : ""), q),
 				   long_ok || s->long_ok);
 			if (r->nomatch)
 				check_size(w, &s->loc,
-					   flow_render_join(ctx, flow_render_sms_say(ctx, w->v->fs, w->lang, r->nomatch, true), q),
+					   flow_render_sms_reply_add(ctx, flow_render_sms_say(ctx, w->v->fs, w->lang, r->nomatch, true), q),
 					   s->long_ok);
 			return;
 		}

@@ -63,16 +63,6 @@ static void out_lines(const char *prefix, const char *text)
 	} while (p);
 }
 
-static char *join_reply(struct sim *s, char *buf, const char *piece)
-{
-	if (!piece || !*piece)
-		return buf;
-	if (!buf)
-		return talloc_strdup(s->ctx, piece);
-	buf = talloc_strdup_append_buffer(buf, "\n");
-	return talloc_strdup_append_buffer(buf, piece);
-}
-
 /* Voice: the prompt ids of items, digits spelled as digit.N. */
 static void print_play(struct sim *s, const struct flow_item *items, unsigned n)
 {
@@ -114,7 +104,7 @@ static void leg_say(struct flow_leg *leg, const struct flow_item *items, unsigne
 		print_play(s, items, n);
 		return;
 	}
-	s->reply = join_reply(s, s->reply, flow_render_sms_items(s->ctx, s->fs, flow_inst_lang(s->fi), items, n));
+	s->reply = flow_render_sms_reply_add(s->ctx, s->reply, flow_render_sms_items(s->ctx, s->fs, flow_inst_lang(s->fi), items, n));
 }
 
 static const char *ms_str(unsigned ms)
@@ -135,7 +125,7 @@ static void leg_ask(struct flow_leg *leg, const struct flow_ask_out *ask)
 	unsigned n, i;
 
 	if (s->ch == FLOW_CH_SMS) {
-		s->reply = join_reply(s, s->reply,
+		s->reply = flow_render_sms_reply_add(s->ctx, s->reply,
 				      flow_render_sms_ask(s->ctx, s->fs, flow_inst_lang(s->fi), ask));
 		return;
 	}
@@ -273,7 +263,7 @@ static int sms_load(struct sim *s)
 			/* too old: close it, say so, start afresh */
 			s->outcome = "expired";
 			session_end(s);
-			s->reply = join_reply(s, s->reply, flow_catalog_text(s->fs, flow_inst_lang(s->fi),
+			s->reply = flow_render_sms_reply_add(s->ctx, s->reply, flow_catalog_text(s->fs, flow_inst_lang(s->fi),
 									      FLOW_CH_SMS, "common.expired"));
 			talloc_free(s->fi);
 			s->fi = NULL;
