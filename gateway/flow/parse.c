@@ -552,14 +552,46 @@ static void parse_choice(struct parser *p)
 	a->choices[a->n_choices++] = c;
 }
 
+static bool no_more(struct parser *p, unsigned i)
+{
+	if (tok(p, i)) {
+		perr(p, tok(p, i), "unexpected '%s'", tok(p, i)->text);
+		return false;
+	}
+	return true;
+}
+
+/* Copy what tmp sets into the retry models of the given channels. */
+static void retry_apply(struct flow_retry *r, const struct flow_retry *tmp, unsigned channels)
+{
+	unsigned c;
+
+	for (c = 0; c < 2; c++) {
+		if (!(channels & (c ? FLOW_CH_VOICE : FLOW_CH_SMS)))
+			continue;
+		if (tmp->timeout_ms >= 0)
+			r[c].timeout_ms = tmp->timeout_ms;
+		if (tmp->interdigit_ms >= 0)
+			r[c].interdigit_ms = tmp->interdigit_ms;
+		if (tmp->noinput)
+			r[c].noinput = tmp->noinput;
+		if (tmp->nomatch)
+			r[c].nomatch = tmp->nomatch;
+		if (tmp->failures >= 0) {
+			r[c].failures = tmp->failures;
+			r[c].fail_target = tmp->fail_target;
+		}
+	}
+}
+
 /* `noinput`, `nomatch`, `timeout`, `interdigit`, `failures`: into the state's
- * or the defaults' retry model for the channels given */
+ * or the defaults' retry model for the channels given.  Returns false when
+ * the line is not a retry line. */
 static bool parse_retry(struct parser *p, unsigned i, unsigned channels)
 {
 	const struct flow_tok *t = tok(p, i);
 	struct flow_retry *r = p->state ? p->state->retry : p->flow->defaults;
 	struct flow_retry tmp;
-	unsigned c;
 
 	flow_retry_init(&tmp);
 	if (tok_is(t, "timeout") || tok_is(t, "interdigit")) {
@@ -568,35 +600,21 @@ static bool parse_retry(struct parser *p, unsigned i, unsigned channels)
 			perr(p, tok(p, i + 1), "%s takes a duration (e.g. 500ms, 6s, 2m)", t->text);
 			return true;
 		}
-		if (tok(p, i + 2)) {
-			perr(p, tok(p, i + 2), "unexpected '%s'", tok(p, i + 2)->text);
+		if (!no_more(p, i + 2))
 			return true;
-		}
-		for (c = 0; c < 2; c++) {
-			if (!(channels & (c ? FLOW_CH_VOICE : FLOW_CH_SMS)))
-				continue;
-			if (t->text[0] == 't')
-				r[c].timeout_ms = ms;
-			else
-				r[c].interdigit_ms = ms;
-		}
-		return true;
-	}
-	if (tok_is(t, "noinput") || tok_is(t, "nomatch")) {
+		if (t->text[0] == 't')
+			tmp.timeout_ms = ms;
+		else
+			tmp.interdigit_ms = ms;
+	} else if (tok_is(t, "noinput") || tok_is(t, "nomatch")) {
 		struct flow_say *say = talloc_zero(p->flow, struct flow_say);
 		if (!parse_items(p, i + 1, say, NULL))
 			return true;
-		for (c = 0; c < 2; c++) {
-			if (!(channels & (c ? FLOW_CH_VOICE : FLOW_CH_SMS)))
-				continue;
-			if (t->text[2] == 'i')
-				r[c].noinput = say;
-			else
-				r[c].nomatch = say;
-		}
-		return true;
-	}
-	if (tok_is(t, "failures")) {
+		if (t->text[2] == 'i')
+			tmp.noinput = say;
+		else
+			tmp.nomatch = say;
+	} else if (tok_is(t, "failures")) {
 		int n = tok(p, i + 1) ? parse_uint(tok(p, i + 1)->text, 20) : -1;
 		if (n < 1) {
 			perr(p, tok(p, i + 1), "failures takes a count from 1 to 20");
@@ -606,22 +624,14 @@ static bool parse_retry(struct parser *p, unsigned i, unsigned channels)
 			perr(p, tok(p, i + 2), "expected '-> target' after the count");
 			return true;
 		}
+		if (!parse_target(p, tok(p, i + 3), &tmp.fail_target) || !no_more(p, i + 4))
+			return true;
 		tmp.failures = n;
-		if (!parse_target(p, tok(p, i + 3), &tmp.fail_target))
-			return true;
-		if (tok(p, i + 4)) {
-			perr(p, tok(p, i + 4), "unexpected '%s'", tok(p, i + 4)->text);
-			return true;
-		}
-		for (c = 0; c < 2; c++) {
-			if (!(channels & (c ? FLOW_CH_VOICE : FLOW_CH_SMS)))
-				continue;
-			r[c].failures = n;
-			r[c].fail_target = tmp.fail_target;
-		}
-		return true;
+	} else {
+		return false;
 	}
-	return false;
+	retry_apply(r, &tmp, channels);
+	return true;
 }
 
 struct kv_ctx {
@@ -695,15 +705,6 @@ static void parse_if(struct parser *p, unsigned i, unsigned channels)
 		return;
 	}
 	*new_stmt(p, STMT_IF, channels, t0) = s;
-}
-
-static bool no_more(struct parser *p, unsigned i)
-{
-	if (tok(p, i)) {
-		perr(p, tok(p, i), "unexpected '%s'", tok(p, i)->text);
-		return false;
-	}
-	return true;
 }
 
 static void parse_statement(struct parser *p)

@@ -355,13 +355,8 @@ static void walk_reply(struct reply_walk *w, const struct flow_state *st, unsign
 			walk_reply(w, s->target.state, 0, said, long_ok, depth + 1);
 			break;
 		case STMT_GOTO:
-			walk_reply(w, s->target.state, 0, said, long_ok, depth + 1);
-			return;
 		case STMT_CALL:
-			walk_reply(w, s->target.state, 0, said, long_ok, depth + 1);
-			return;
-		case STMT_TRANSFER:
-			/* SMS never transfers: on at the fallback */
+		case STMT_TRANSFER:	/* SMS never transfers: on at the fallback */
 			walk_reply(w, s->target.state, 0, said, long_ok, depth + 1);
 			return;
 		case STMT_END:
