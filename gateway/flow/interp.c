@@ -128,8 +128,12 @@ static void var_set(struct flow_inst *fi, const char *name, const char *value, b
 	struct fi_var *v = var_find(fi, name);
 	size_t len = strlen(value);
 
-	if (len > FLOW_MAX_VALUE)
+	if (len > FLOW_MAX_VALUE) {
+		/* cut at a character boundary, never inside a UTF-8 sequence */
 		len = FLOW_MAX_VALUE;
+		while (len && ((unsigned char)value[len] & 0xc0) == 0x80)
+			len--;
+	}
 	if (!v) {
 		if (fi->n_vars == FLOW_MAX_VARS) {
 			LOGP(DFLOW, LOGL_ERROR, "%s: more than %u variables, '%s' not set\n",
