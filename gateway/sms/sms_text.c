@@ -1,11 +1,12 @@
 /* sms_text.c -- SMS text sizing: GSM 03.38 or UCS-2, and accent folding.
  *
- * libosmocore's GSM 7-bit code (gsm_septet_encode) works on ASCII bytes; it
- * tells here how many septets an ASCII character takes (escape-table
- * characters such as [ ] { } ~ take two).  For the non-ASCII letters of the
- * GSM 03.38 default alphabet (é, ñ, ü, £ ...) libosmocore has no UTF-8 entry
- * point, so the short list below names them.  A text with any other
- * character is sent as UCS-2.
+ * The GSM 03.38 alphabet comes from libosmocore: gsm_septet_encode() maps a
+ * Latin-1 character to its septet(s) (escape-table characters such as [ ] {
+ * } ~ take two) and to 0xff when GSM 03.38 has no such character.  A Unicode
+ * code point below 256 is its Latin-1 byte, so no charset table is needed
+ * here.  Two GSM characters lie outside Latin-1 and outside libosmocore's
+ * table: the euro sign (escape + 0x65) is handled below, the Greek capitals
+ * are left out as libosmocore does (a text with them goes as UCS-2).
  *
  * Folding is a policy, not a charset: Spanish á í ó ú are not GSM 03.38 and
  * would force a 70-character UCS-2 message, so replies fold them to their
@@ -21,14 +22,6 @@
 
 #include "sms/sms_text.h"
 
-/* Non-ASCII characters of the GSM 03.38 default alphabet, and of its
- * extension table (two septets). */
-static const uint32_t gsm_basic_non_ascii[] = {
-	0x00a3, 0x00a5, 0x00e8, 0x00e9, 0x00f9, 0x00ec, 0x00f2, 0x00c7, 0x00d8, 0x00f8,
-	0x00c5, 0x00e5, 0x0394, 0x03a6, 0x0393, 0x039b, 0x03a9, 0x03a0, 0x03a8, 0x03a3,
-	0x0398, 0x039e, 0x00c6, 0x00e6, 0x00df, 0x00c9, 0x00a4, 0x00a1, 0x00c4, 0x00d6,
-	0x00d1, 0x00dc, 0x00a7, 0x00bf, 0x00e4, 0x00f6, 0x00f1, 0x00fc, 0x00e0,
-};
 #define GSM_EXT_EURO 0x20ac
 
 /* Folding: code point -> replacement (ASCII or a GSM letter, UTF-8). */
@@ -88,21 +81,20 @@ static const char *fold_of(uint32_t cp)
 /* Septets of one code point in GSM 03.38, 0 if it has none. */
 static unsigned gsm_septets(uint32_t cp)
 {
-	size_t i;
+	uint8_t out[4];
+	char in[2];
+	int n;
 
-	if (cp < 0x80) {
-		uint8_t out[4];
-		char in[2] = { (char)cp, '\0' };
-		if (cp == '`' || cp == 0 || (cp < 0x20 && cp != '\n' && cp != '\r'))
-			return 0;
-		return gsm_septet_encode(out, in);
-	}
 	if (cp == GSM_EXT_EURO)
 		return 2;
-	for (i = 0; i < sizeof(gsm_basic_non_ascii) / sizeof(gsm_basic_non_ascii[0]); i++)
-		if (gsm_basic_non_ascii[i] == cp)
-			return 1;
-	return 0;
+	if (cp == 0 || cp > 0xff)
+		return 0;
+	in[0] = (char)cp;	/* a code point below 256 is its Latin-1 byte */
+	in[1] = '\0';
+	n = gsm_septet_encode(out, in);
+	if (n < 1 || n > 2 || out[n - 1] == 0xff)
+		return 0;
+	return n;
 }
 
 char *sms_text_fold(void *ctx, const char *utf8)

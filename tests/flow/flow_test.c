@@ -402,6 +402,10 @@ static void test_sms_size(void)
 	CHECK(sz.coding == SMS_CODING_GSM7 && sz.units == 4, "the euro sign is GSM, two septets (%u)", sz.units);
 	sms_text_size("Calle Peñón, señal rota, ¿cuándo?", true, &sz);
 	CHECK(sz.coding == SMS_CODING_GSM7, "Spanish with á folded stays GSM 03.38");
+	sms_text_size("é ñ Ñ ü £ ¿ ¡ à Ä ø", false, &sz);
+	CHECK(sz.coding == SMS_CODING_GSM7 && sz.units == 19, "é ñ ü £ ¿ ¡ à Ä ø are GSM 03.38 letters, one septet each (%u)", sz.units);
+	sms_text_size("tab\there", false, &sz);
+	CHECK(sz.coding == SMS_CODING_UCS2, "a tab is not GSM 03.38");
 	sms_text_size("cuándo", false, &sz);
 	CHECK(sz.coding == SMS_CODING_UCS2 && sz.units == 6, "without folding, á needs UCS-2");
 	sms_text_size("Water \xf0\x9f\x8c\x8a ok", true, &sz);
