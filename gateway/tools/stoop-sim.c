@@ -260,9 +260,12 @@ static int sms_load(struct sim *s)
 	if (rc == 0) {
 		s->fi = flow_inst_restore(s->ctx, s->fs, s->st, &s->leg, ss->blob, ss->blob_len);
 		if (s->fi && store_now() - ss->updated_at > (int64_t)s->expiry_s) {
-			/* too old: close it, say so, start afresh */
+			/* too old: close it, say so, start afresh in the
+			 * language the resident was using */
 			s->outcome = "expired";
 			session_end(s);
+			printf("# end expired at %s\n", flow_inst_position(s->fi));
+			s->lang = talloc_strdup(s->ctx, flow_inst_lang(s->fi));
 			s->reply = flow_render_sms_reply_add(s->ctx, s->reply, flow_catalog_text(s->fs, flow_inst_lang(s->fi),
 									      FLOW_CH_SMS, "common.expired"));
 			talloc_free(s->fi);
