@@ -342,14 +342,22 @@ int store_case_get(struct store *st, void *ctx, uint64_t id, struct store_case *
 	return case_read(st, ctx, id, out);
 }
 
+/* A db_collect() row of the CASE_COLUMNS statements: a case, child of the array. */
+static int case_list_row(void *list, void *elem, sqlite3_stmt *stmt)
+{
+	struct store_case **c = elem;
+
+	*c = case_from_row(list, stmt);
+	return *c ? 0 : -ENOMEM;
+}
+
 int store_case_list(struct store *st, void *ctx, const struct store_case_filter *f,
 		    struct store_case ***out, unsigned *n)
 {
 	static const struct store_case_filter all = {};
 	sqlite3_stmt *stmt;
-	struct store_case **list;
-	unsigned count = 0, alloc = 8;
-	int rc, step;
+	void *list;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -357,9 +365,6 @@ int store_case_list(struct store *st, void *ctx, const struct store_case_filter 
 		f = &all;
 	if ((f->status && !case_status_valid(f->status)) || (f->kind && !case_kind_valid(f->kind)))
 		return -EINVAL;
-	list = talloc_array(ctx, struct store_case *, alloc);
-	if (!list)
-		return -ENOMEM;
 
 	stmt = st->stmt[f->phone ? DB_STMT_CASE_LIST_BY_PHONE : DB_STMT_CASE_LIST];
 	rc = f->phone ? db_bind_text(stmt, "$phone", f->phone) : 0;
@@ -367,37 +372,12 @@ int store_case_list(struct store *st, void *ctx, const struct store_case_filter 
 	rc = rc ? : db_bind_text(stmt, "$kind", f->kind);
 	rc = rc ? : db_bind_int64(stmt, "$limit", f->limit ? f->limit : CASE_LIST_DEFAULT);
 	rc = rc ? : db_bind_int64(stmt, "$offset", f->offset);
-	if (rc)
-		goto out;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (count == alloc) {
-			struct store_case **grown;
-
-			alloc *= 2;
-			grown = talloc_realloc(ctx, list, struct store_case *, alloc);
-			if (!grown) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			list = grown;
-		}
-		list[count] = case_from_row(list, stmt);
-		if (!list[count]) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		count++;
-	}
-	if (step != SQLITE_DONE)
-		rc = db_error(stmt, "listing cases");
-out:
+	rc = rc ? : db_collect(stmt, ctx, sizeof(struct store_case *), case_list_row,
+			       "listing cases", &list, n);
 	db_reset(stmt);
-	if (rc) {
-		talloc_free(list);
+	if (rc)
 		return rc;
-	}
 	*out = list;
-	*n = count;
 	return 0;
 }
 
@@ -446,50 +426,34 @@ int store_case_set_status(struct store *st, uint64_t id, const char *status,
 	return 0;
 }
 
+/* A db_collect() row of DB_STMT_HISTORY_BY_CASE; its strings are children of the array. */
+static int history_row(void *list, void *elem, sqlite3_stmt *stmt)
+{
+	struct store_case_event *ev = elem;
+
+	ev->at = sqlite3_column_int64(stmt, 0);
+	ev->status = db_column_strdup(list, stmt, 1);
+	ev->note = db_column_strdup(list, stmt, 2);
+	ev->actor = db_column_strdup(list, stmt, 3);
+	return 0;
+}
+
 int store_case_history(struct store *st, void *ctx, uint64_t id,
 		       struct store_case_event **out, unsigned *n)
 {
 	sqlite3_stmt *stmt = st->stmt[DB_STMT_HISTORY_BY_CASE];
-	struct store_case_event *ev;
-	unsigned count = 0, alloc = 4;
-	int rc, step;
+	void *list;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	ev = talloc_zero_array(ctx, struct store_case_event, alloc);
-	if (!ev)
-		return -ENOMEM;
 	rc = db_bind_int64(stmt, "$case_id", (int64_t)id);
-	if (rc)
-		goto out;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (count == alloc) {
-			struct store_case_event *grown;
-
-			alloc *= 2;
-			grown = talloc_realloc(ctx, ev, struct store_case_event, alloc);
-			if (!grown) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			ev = grown;
-		}
-		ev[count].at = sqlite3_column_int64(stmt, 0);
-		ev[count].status = db_column_strdup(ev, stmt, 1);
-		ev[count].note = db_column_strdup(ev, stmt, 2);
-		ev[count].actor = db_column_strdup(ev, stmt, 3);
-		count++;
-	}
-	if (step != SQLITE_DONE)
-		rc = db_error(stmt, "reading case history");
-out:
+	rc = rc ? : db_collect(stmt, ctx, sizeof(struct store_case_event), history_row,
+			       "reading case history", &list, n);
 	db_reset(stmt);
-	if (rc) {
-		talloc_free(ev);
+	if (rc)
 		return rc;
-	}
-	*out = ev;
-	*n = count;
+	*out = list;
 	return 0;
 }
 
@@ -517,49 +481,33 @@ int store_case_follow(struct store *st, uint64_t id, const char *phone,
 	return 0;
 }
 
+/* A db_collect() row of DB_STMT_FOLLOWERS_BY_CASE; its strings are children of the array. */
+static int follower_row(void *list, void *elem, sqlite3_stmt *stmt)
+{
+	struct store_follower *fl = elem;
+
+	fl->phone = db_column_strdup(list, stmt, 0);
+	fl->lang = db_column_strdup(list, stmt, 1);
+	fl->channel = db_column_strdup(list, stmt, 2);
+	fl->since = sqlite3_column_int64(stmt, 3);
+	return 0;
+}
+
 int store_case_followers(struct store *st, void *ctx, uint64_t id,
 			 struct store_follower **out, unsigned *n)
 {
 	sqlite3_stmt *stmt = st->stmt[DB_STMT_FOLLOWERS_BY_CASE];
-	struct store_follower *fl;
-	unsigned count = 0, alloc = 4;
-	int rc, step;
+	void *list;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	fl = talloc_zero_array(ctx, struct store_follower, alloc);
-	if (!fl)
-		return -ENOMEM;
 	rc = db_bind_int64(stmt, "$case_id", (int64_t)id);
-	if (rc)
-		goto out;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (count == alloc) {
-			struct store_follower *grown;
-
-			alloc *= 2;
-			grown = talloc_realloc(ctx, fl, struct store_follower, alloc);
-			if (!grown) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			fl = grown;
-		}
-		fl[count].phone = db_column_strdup(fl, stmt, 0);
-		fl[count].lang = db_column_strdup(fl, stmt, 1);
-		fl[count].channel = db_column_strdup(fl, stmt, 2);
-		fl[count].since = sqlite3_column_int64(stmt, 3);
-		count++;
-	}
-	if (step != SQLITE_DONE)
-		rc = db_error(stmt, "reading followers");
-out:
+	rc = rc ? : db_collect(stmt, ctx, sizeof(struct store_follower), follower_row,
+			       "reading followers", &list, n);
 	db_reset(stmt);
-	if (rc) {
-		talloc_free(fl);
+	if (rc)
 		return rc;
-	}
-	*out = fl;
-	*n = count;
+	*out = list;
 	return 0;
 }

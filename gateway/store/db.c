@@ -281,6 +281,47 @@ char *db_column_strdup(void *ctx, sqlite3_stmt *stmt, int col)
 	return talloc_strndup(ctx, (const char *)text, sqlite3_column_bytes(stmt, col));
 }
 
+int db_collect(sqlite3_stmt *stmt, void *ctx, size_t elem_size, db_row_fn row,
+	       const char *what, void **array, unsigned *n)
+{
+	unsigned count = 0, alloc = 8;
+	char *list, *elem;
+	int rc = 0, step;
+
+	list = talloc_zero_size(ctx, alloc * elem_size);
+	if (!list)
+		return -ENOMEM;
+	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (count == alloc) {
+			char *grown;
+
+			alloc *= 2;
+			grown = talloc_realloc_size(ctx, list, alloc * elem_size);
+			if (!grown) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			list = grown;
+		}
+		elem = list + count * elem_size;
+		memset(elem, 0, elem_size);
+		rc = row(list, elem, stmt);
+		if (rc)
+			goto out;
+		count++;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_error(stmt, what);
+out:
+	if (rc) {
+		talloc_free(list);
+		return rc;
+	}
+	*array = list;
+	*n = count;
+	return 0;
+}
+
 int64_t store_now(void)
 {
 	struct timespec ts;

@@ -2,8 +2,9 @@
  * and by nothing outside gateway/store/: the struct behind the opaque
  * struct store, the index of every prepared SQL statement (their text is in
  * db.c, in one array), and the small helpers that bind named $params, read
- * columns into talloc strings and turn an SQLite failure into one log line
- * and -EIO.  The public surface is store.h.
+ * columns into talloc strings, collect a statement's rows into a talloc array
+ * and turn an SQLite failure into one log line and -EIO.  The public surface
+ * is store.h.
  */
 #pragma once
 
@@ -107,3 +108,17 @@ int db_step_int64(sqlite3_stmt *stmt, const char *what, int64_t *val);
 
 /* A text column as a talloc string under ctx; NULL for SQL NULL. */
 char *db_column_strdup(void *ctx, sqlite3_stmt *stmt, int col);
+
+/* Fill one element of a db_collect() array from the statement's current row.
+ * elem comes zeroed; strings read with db_column_strdup() go under list, the
+ * array itself, so they move with it when it grows and go when it is freed.
+ * 0, or a negative errno (-ENOMEM) that ends the collection. */
+typedef int (*db_row_fn)(void *list, void *elem, sqlite3_stmt *stmt);
+
+/* Step a bound statement to its end, one element of elem_size per row, each
+ * filled by row(), into a talloc array under ctx.  0 with *array (not NULL,
+ * even for no rows) and *n; or -ENOMEM, row()'s error, or -EIO (logged with
+ * what), and then the array is freed and *array and *n are left alone.  Like
+ * the db_step_*() helpers it does not reset the statement: the caller does. */
+int db_collect(sqlite3_stmt *stmt, void *ctx, size_t elem_size, db_row_fn row,
+	       const char *what, void **array, unsigned *n);

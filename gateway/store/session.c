@@ -11,7 +11,6 @@
  * Session keys contain phone numbers: they are logged at debug level only.
  */
 #include <errno.h>
-#include <string.h>
 
 #include <osmocom/core/talloc.h>
 
@@ -114,100 +113,64 @@ int store_session_count(struct store *st, unsigned *n)
 	return 0;
 }
 
+/* A db_collect() row of DB_STMT_SESSION_LIST (no blob); its strings are
+ * children of the array. */
+static int session_list_row(void *list, void *elem, sqlite3_stmt *stmt)
+{
+	struct store_session *s = elem;
+
+	s->key = db_column_strdup(list, stmt, 0);
+	s->position = db_column_strdup(list, stmt, 1);
+	s->created_at = sqlite3_column_int64(stmt, 2);
+	s->updated_at = sqlite3_column_int64(stmt, 3);
+	return 0;
+}
+
 int store_session_list(struct store *st, void *ctx, unsigned limit,
 		       struct store_session **out, unsigned *n)
 {
 	sqlite3_stmt *stmt = st->stmt[DB_STMT_SESSION_LIST];
-	struct store_session *list;
-	unsigned count = 0, alloc = 8;
-	int rc, step;
+	void *list;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
-	list = talloc_zero_array(ctx, struct store_session, alloc);
-	if (!list)
-		return -ENOMEM;
 	rc = db_bind_int64(stmt, "$limit", limit ? limit : SESSION_LIST_DEFAULT);
-	if (rc)
-		goto out;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (count == alloc) {
-			struct store_session *grown;
-
-			alloc *= 2;
-			grown = talloc_realloc(ctx, list, struct store_session, alloc);
-			if (!grown) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			list = grown;
-		}
-		memset(&list[count], 0, sizeof(list[count]));
-		list[count].key = db_column_strdup(list, stmt, 0);
-		list[count].position = db_column_strdup(list, stmt, 1);
-		list[count].created_at = sqlite3_column_int64(stmt, 2);
-		list[count].updated_at = sqlite3_column_int64(stmt, 3);
-		count++;
-	}
-	if (step != SQLITE_DONE)
-		rc = db_error(stmt, "listing sessions");
-out:
+	rc = rc ? : db_collect(stmt, ctx, sizeof(struct store_session), session_list_row,
+			       "listing sessions", &list, n);
 	db_reset(stmt);
-	if (rc) {
-		talloc_free(list);
+	if (rc)
 		return rc;
-	}
 	*out = list;
-	*n = count;
 	return 0;
+}
+
+/* A db_collect() row of DB_STMT_SESSION_STALE: the key, child of the array. */
+static int session_stale_row(void *list, void *elem, sqlite3_stmt *stmt)
+{
+	char **key = elem;
+
+	*key = db_column_strdup(list, stmt, 0);
+	return *key ? 0 : -ENOMEM;
 }
 
 int store_session_stale(struct store *st, void *ctx, int64_t cutoff, unsigned limit,
 			char ***keys, unsigned *n)
 {
 	sqlite3_stmt *stmt = st->stmt[DB_STMT_SESSION_STALE];
-	char **list;
-	unsigned count = 0, alloc = 8;
-	int rc, step;
+	void *list;
+	int rc;
 
 	*keys = NULL;
 	*n = 0;
-	list = talloc_zero_array(ctx, char *, alloc);
-	if (!list)
-		return -ENOMEM;
 	rc = db_bind_int64(stmt, "$cutoff", cutoff);
 	rc = rc ? : db_bind_int64(stmt, "$limit", limit ? limit : SESSION_LIST_DEFAULT);
-	if (rc)
-		goto out;
-	while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (count == alloc) {
-			char **grown;
-
-			alloc *= 2;
-			grown = talloc_realloc(ctx, list, char *, alloc);
-			if (!grown) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			list = grown;
-		}
-		list[count] = db_column_strdup(list, stmt, 0);
-		if (!list[count]) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		count++;
-	}
-	if (step != SQLITE_DONE)
-		rc = db_error(stmt, "finding stale sessions");
-out:
+	rc = rc ? : db_collect(stmt, ctx, sizeof(char *), session_stale_row,
+			       "finding stale sessions", &list, n);
 	db_reset(stmt);
-	if (rc) {
-		talloc_free(list);
+	if (rc)
 		return rc;
-	}
 	*keys = list;
-	*n = count;
 	return 0;
 }
 
