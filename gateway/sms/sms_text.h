@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum sms_coding {
 	SMS_CODING_GSM7,
@@ -31,3 +32,42 @@ int sms_text_size(const char *utf8, bool fold, struct sms_size *out);
 /* The text with accents folded (á -> a, but é, ñ, ü stay: they are GSM),
  * allocated under ctx. */
 char *sms_text_fold(void *ctx, const char *utf8);
+
+/* SMPP data_coding values Stoop sends and understands. */
+#define SMS_DCS_DEFAULT		0x00	/* SMSC default alphabet: GSM 03.38, one septet per octet */
+#define SMS_DCS_IA5		0x01	/* IA5 / ASCII */
+#define SMS_DCS_LATIN1		0x03	/* ISO-8859-1 */
+#define SMS_DCS_UCS2		0x08	/* UCS-2 (UTF-16BE) */
+
+/* One SMS as it goes on the wire: short_message bytes (a user data header
+ * first when udhi) and its data_coding. */
+struct sms_part {
+	uint8_t data_coding;
+	bool udhi;
+	uint8_t data[140 + 20];	/* GSM unpacked: up to 160 septets */
+	size_t len;
+};
+
+/* Encode a UTF-8 text for SMPP: folded (if fold) and as GSM 03.38 when every
+ * character allows it, else UCS-2; one part when it fits (160 / 70), else
+ * parts of 153 septets / 67 UTF-16 units with an 8-bit concatenation header
+ * (reference ref), never splitting an escape pair or a surrogate pair.
+ * *parts is a talloc array under ctx.  -EINVAL for invalid UTF-8, -E2BIG
+ * above 255 parts. */
+int sms_text_encode(void *ctx, const char *utf8, bool fold, uint8_t ref,
+		    struct sms_part **parts, unsigned *n);
+
+/* The concatenation information element of a user data header. */
+struct sms_concat {
+	bool present;
+	unsigned ref;		/* 8- or 16-bit reference */
+	unsigned total;		/* 1..255 */
+	unsigned seq;		/* 1..total */
+};
+
+/* Decode short_message bytes (after any UDH when udhi) into UTF-8
+ * allocated under ctx; fill *concat from the UDH.  -EINVAL (with *why set to
+ * a static explanation) for an unknown data_coding, a bad UDH, odd UCS-2
+ * length, unpaired surrogates or bytes that are not text. */
+int sms_text_decode(void *ctx, uint8_t data_coding, bool udhi, const uint8_t *data, size_t len,
+		    char **utf8, struct sms_concat *concat, const char **why);

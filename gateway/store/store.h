@@ -206,3 +206,106 @@ int store_session_stale(struct store *st, void *ctx, int64_t cutoff, unsigned li
 int store_session_log_end(struct store *st, const char *key, const char *channel,
 			  const char *entry, const char *last_position, const char *outcome,
 			  int64_t started_at);
+
+/*
+ * SMS (schema v3): what a text channel must never lose.
+ *
+ * Inbound: every message the SMSC (or a SIP peer) handed over is written
+ * here before it is acknowledged, so a crash after the ack loses nothing;
+ * a retransmission of the same SMSC message id is recognised and only
+ * acknowledged again.  Parts of a concatenated message are kept until the
+ * last one arrives (or their timeout passes).
+ * Outbound: a reply is queued here in the same transaction that moved the
+ * resident's session, then sent; its state moves queued -> sent ->
+ * delivered / failed, with retries.
+ * Numbers: per phone number, the opt-out (STOP ... START) and the language
+ * the resident chose.
+ */
+enum store_sms_in_state {
+	STORE_SMS_IN_NEW,	/* stored, not yet run through the flow */
+	STORE_SMS_IN_PART,	/* one part of a concatenated message, waiting for the others */
+	STORE_SMS_IN_DONE,	/* processed (or a part of a processed message) */
+	STORE_SMS_IN_DUPLICATE,	/* same text from the same number within the window */
+};
+
+struct store_sms_in {
+	int64_t id;
+	char *transport;	/* "smpp:<smsc name>", "sip" */
+	char *msg_ref;		/* the transport's message id, or NULL */
+	char *msisdn;		/* the resident */
+	char *text;		/* UTF-8 */
+	int concat_ref;		/* -1 when not a part */
+	int concat_total, concat_seq;
+	enum store_sms_in_state state;
+	int64_t received_at;
+};
+
+/* Record an inbound message (a whole one or a part).  Returns 0, or
+ * -EEXIST when (transport, msg_ref) is already stored: the SMSC sent it
+ * again, it was already processed or is being processed; acknowledge it
+ * and do nothing else.  *id is the new row. */
+int store_sms_in_add(struct store *st, const struct store_sms_in *in, int64_t *id);
+int store_sms_in_set_state(struct store *st, int64_t id, enum store_sms_in_state state);
+/* Was the same text from the same number stored (and processed) since
+ * `since` (unix seconds), other than row except_id? */
+int store_sms_in_recent_same(struct store *st, const char *msisdn, const char *text,
+			     int64_t since, int64_t except_id, bool *found);
+/* The parts stored for (msisdn, concat_ref), ordered by seq. */
+int store_sms_in_parts(struct store *st, void *ctx, const char *msisdn, int concat_ref,
+		       struct store_sms_in **out, unsigned *n);
+/* Messages in state NEW (a crash between store and flow) and parts older
+ * than `parts_before`, oldest first: what to resume at start-up. */
+int store_sms_in_pending(struct store *st, void *ctx, int64_t parts_before, unsigned limit,
+			 struct store_sms_in **out, unsigned *n);
+
+enum store_sms_out_state {
+	STORE_SMS_OUT_QUEUED,
+	STORE_SMS_OUT_SENT,		/* accepted by the SMSC (submit_sm_resp OK) */
+	STORE_SMS_OUT_DELIVERED,	/* delivery receipt: delivered */
+	STORE_SMS_OUT_FAILED,		/* permanent error, or out of retries */
+};
+
+struct store_sms_out {
+	int64_t id;
+	char *msisdn;
+	char *text;		/* UTF-8, the whole message (split when sent) */
+	char *reason;		/* "reply", "notify", "optout", "help" ... */
+	int64_t in_reply_to;	/* store_sms_in id, or 0 */
+	enum store_sms_out_state state;
+	unsigned attempts;
+	int64_t next_try_at;
+	char *msg_ref;		/* the SMSC's message id(s), space-separated */
+	char *last_error;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
+/* Queue a message (state QUEUED, next_try_at now). */
+int store_sms_out_queue(struct store *st, const char *msisdn, const char *text,
+			const char *reason, int64_t in_reply_to, int64_t *id);
+/* Queued messages due by `now`, oldest first, at most limit. */
+int store_sms_out_due(struct store *st, void *ctx, int64_t now, unsigned limit,
+		      struct store_sms_out **out, unsigned *n);
+int store_sms_out_get(struct store *st, void *ctx, int64_t id, struct store_sms_out **out);
+/* Move a message on: sent (msg_ref set), failed (last_error), or back to
+ * queued for a retry at next_try_at (attempts + 1). */
+int store_sms_out_sent(struct store *st, int64_t id, const char *msg_ref);
+int store_sms_out_retry(struct store *st, int64_t id, int64_t next_try_at, const char *error);
+int store_sms_out_failed(struct store *st, int64_t id, const char *error);
+/* A delivery receipt for msg_ref: delivered (true) or failed. -ENOENT if no
+ * message carries that reference. */
+int store_sms_out_receipt(struct store *st, const char *msg_ref, bool delivered, const char *detail);
+/* Counts by state, for the console and the tests. */
+int store_sms_out_count(struct store *st, enum store_sms_out_state state, unsigned *n);
+int store_sms_in_count(struct store *st, unsigned *n);
+
+struct store_number {
+	char *msisdn;
+	char *lang;		/* NULL: never chose */
+	bool opted_out;
+	int64_t updated_at;
+};
+/* -ENOENT for a number never seen. */
+int store_number_get(struct store *st, void *ctx, const char *msisdn, struct store_number **out);
+int store_number_set_optout(struct store *st, const char *msisdn, bool opted_out);
+int store_number_set_lang(struct store *st, const char *msisdn, const char *lang);
