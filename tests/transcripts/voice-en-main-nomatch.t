@@ -1,0 +1,34 @@
+## Voice, English: keys the main menu does not offer (7, 8, 5) are nomatch;
+## the third reaches agent.offer; "1" asks for an agent, none is free (no
+## --agents), so the callback offer: "1", in the evening; the reference
+## number is read back, goodbye.
+#! --channel voice --from +15551230104
+# call from +15551230104
+< play main.welcome
+< play main.menu common.for main.report common.press digit.1 common.for main.status common.press digit.2 common.for main.mine common.press digit.3 common.for main.language common.press digit.4 common.for main.agent common.press digit.0
+< listen keys=12340 timeout=6s
+> 7
+< play common.not_an_option
+< play main.menu common.for main.report common.press digit.1 common.for main.status common.press digit.2 common.for main.mine common.press digit.3 common.for main.language common.press digit.4 common.for main.agent common.press digit.0
+< listen keys=12340 timeout=6s
+> 8
+< play common.not_an_option
+< play main.menu common.for main.report common.press digit.1 common.for main.status common.press digit.2 common.for main.mine common.press digit.3 common.for main.language common.press digit.4 common.for main.agent common.press digit.0
+< listen keys=12340 timeout=6s
+> 5
+< play agent.trouble
+< play common.what_next common.for main.agent common.press digit.1 common.for common.main_menu common.press digit.2
+< listen keys=12 timeout=6s
+> 1
+< play agent.connecting
+< play agent.busy
+< play common.what_next common.for agent.call_me common.press digit.1 common.for agent.hours_label common.press digit.2 common.for common.main_menu common.press digit.9
+< listen keys=129 timeout=6s
+> 1
+< play agent.when common.for window.morning common.press digit.1 common.for window.afternoon common.press digit.2 common.for window.evening common.press digit.3 common.for window.any common.press digit.4
+< listen keys=1234 timeout=6s
+> 3
+< play agent.will_call callback.evening agent.reference digit.1 digit.0 digit.0 digit.0 digit.0 digit.0 digit.2
+< play main.goodbye
+< hangup
+# end completed at main.goodbye
