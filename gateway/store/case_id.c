@@ -56,7 +56,7 @@ int case_id_parse(const char *text, uint64_t *id)
 	if (!text)
 		return -EINVAL;
 	for (p = text; *p; p++) {
-		if (*p == ' ' || *p == '-' || *p == '\t')
+		if (*p == ' ' || *p == '-' || *p == '\t' || *p == '.' || *p == '#')
 			continue;
 		if (*p < '0' || *p > '9' || n == CASE_ID_MAX_DIGITS)
 			return -EINVAL;

@@ -56,8 +56,8 @@ int64_t store_now(void);
  */
 /* The Damm check digit of a string of decimal digits (0..9), or -EINVAL. */
 int case_id_damm(const char *digits);
-/* Parse text a resident typed ("1000017", "100001-7", " 1000 017 ") into an
- * id.  Spaces and dashes are ignored.  Returns 0, -EINVAL when it is not 3..18
+/* Parse text a resident typed ("1000017", "100001-7", " 1000 017 ", "#1000017.") into an
+ * id.  Spaces, tabs, dashes, dots and "#" are ignored.  Returns 0, -EINVAL when it is not 3..18
  * digits, -EBADMSG when the check digit is wrong. */
 int case_id_parse(const char *text, uint64_t *id);
 /* The full id for a base number: base * 10 + check digit. */

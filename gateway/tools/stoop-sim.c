@@ -47,6 +47,7 @@ struct sim {
 	unsigned n_extra;
 	unsigned n_recordings;
 	unsigned last_timeout_ms;
+	unsigned last_interdigit_ms;
 	bool transfer_pending;
 	const char *outcome;
 };
@@ -133,6 +134,7 @@ static void leg_ask(struct flow_leg *leg, const struct flow_ask_out *ask)
 	print_play(s, items, n);
 	talloc_free(items);
 	s->last_timeout_ms = ask->timeout_ms;
+	s->last_interdigit_ms = ask->interdigit_ms;
 	switch (ask->kind) {
 	case FLOW_ASK_MENU:
 	case FLOW_ASK_YESNO:
@@ -385,7 +387,7 @@ static void voice_line(struct sim *s, const char *line)
 		return;
 	}
 	if (!strcmp(line, "wait")) {
-		advance_clock(0, s->last_timeout_ms);
+		advance_clock(0, flow_inst_collecting(s->fi) ? s->last_interdigit_ms : s->last_timeout_ms);
 		flow_inst_timeout(s->fi);
 	} else if (!strcmp(line, "hangup")) {
 		flow_inst_hangup(s->fi);

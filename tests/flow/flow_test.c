@@ -330,6 +330,13 @@ static void test_digits(struct flow_set *fs, struct store *st)
 	flow_inst_text(fi, "ESTADO 12ab");
 	CHECK(!strcmp(r.log, "say t.error.format;end completed;"), "sms: text that is not a case number (%s)", r.log);
 	talloc_free(fi);
+	{
+		uint64_t parsed = 0;
+		char text[32];
+		snprintf(text, sizeof(text), "#%s.", id);
+		CHECK(case_id_parse(text, &parsed) == 0 && parsed == strtoull(id, NULL, 10),
+		      "a case number typed as '#%s.' is read without the # and the dot", id);
+	}
 }
 
 static void test_call_return_and_save(struct flow_set *fs)
