@@ -11,8 +11,20 @@ echo "== flow: interpreter transitions, idle sessions (default flows, one core)"
 $pin "$build/tests/bench/flow_bench" "$src/flows" "$src/prompts" "${BENCH_SECONDS:-2}"
 echo "== store: durable case creation against raw durable SQLite inserts (one core)"
 $pin "$build/tests/bench/store_bench" "${BENCH_CASES:-2000}"
-if command -v perf >/dev/null 2>&1 && perf stat -e instructions true >/dev/null 2>&1; then
-	echo "== instructions for 1 s of interpreter work (perf stat, repeatable)"
-	perf stat -e instructions,cycles $pin "$build/tests/bench/flow_bench" "$src/flows" "$src/prompts" 1 2>&1 \
-		| grep -E "instructions|cycles|transitions/s" | head -6
+events=200000
+if command -v perf >/dev/null 2>&1 && perf stat -e instructions true 2>&1 | grep -q "[0-9] *instructions"; then
+	echo "== instructions for $events interpreter events (perf stat, repeatable)"
+	perf stat -e instructions $pin "$build/tests/bench/flow_bench" "$src/flows" "$src/prompts" --events $events 2>&1 \
+		| grep -E "instructions|fixed work"
+elif command -v valgrind >/dev/null 2>&1; then
+	# two runs of different length: the difference is the events alone,
+	# without start-up and loading
+	echo "== instructions per interpreter event (callgrind, repeatable; each event runs once with actions discarded and once with SMS text rendered)"
+	count() {
+		valgrind --tool=callgrind --callgrind-out-file=/dev/null "$build/tests/bench/flow_bench" \
+			"$src/flows" "$src/prompts" --events "$1" 2>&1 | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'
+	}
+	a=$(count 10000)
+	b=$(count 30000)
+	echo "instructions: $a for 10000 events, $b for 30000: $(( (b - a) / 20000 )) per event (both modes together)"
 fi
