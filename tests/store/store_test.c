@@ -188,7 +188,7 @@ static void remove_tmpdir(void)
 static void test_case_id(void)
 {
 	static const char *const bad_format[] = {
-		"", "12", "1-2", "abc", "12a4567", "1000002x", "+1000002", "1000.002",
+		"", "12", "1-2", "abc", "12a4567", "1000002x", "+1000002", "1000,002",
 		"1234567890123456789",
 	};
 	unsigned tried_sub = 0, caught_sub = 0, tried_swap = 0, caught_swap = 0;
@@ -255,6 +255,7 @@ static void test_case_id(void)
 	CHECK(case_id_parse("1000002", &id) == 0 && id == 1000002, "plain digits parse");
 	CHECK(case_id_parse("100000-2", &id) == 0 && id == 1000002, "a dash before the check digit");
 	CHECK(case_id_parse(" 1000 002 ", &id) == 0 && id == 1000002, "spaces anywhere");
+	CHECK(case_id_parse("#1.000.002.", &id) == 0 && id == 1000002, "dots and a leading # are ignored");
 	CHECK(case_id_parse("1-000-00-2", &id) == 0 && id == 1000002, "several dashes");
 	CHECK(case_id_parse("572-4", &id) == 0 && id == 5724, "a short id");
 	CHECK(case_id_parse("100000-3", &id) == -EBADMSG, "a wrong check digit is -EBADMSG");
