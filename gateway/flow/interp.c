@@ -553,7 +553,7 @@ static void exec_find_case(struct flow_inst *fi, const struct flow_stmt *s)
 
 static void exec_find_cases(struct flow_inst *fi)
 {
-	struct store_case_filter f = { .phone = fi->caller, .limit = 100 };
+	struct store_case_filter f = { .phone = fi->caller, .kind = CASE_KIND_REQUEST, .limit = 100 };
 	struct store_case **cases = NULL;
 	unsigned n = 0, i;
 	void *tmp = talloc_new(fi);

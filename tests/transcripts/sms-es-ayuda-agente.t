@@ -2,6 +2,7 @@
 ## menu; "0 Hablar con alguien" offers a callback, booked "En la mañana"
 ## with the reason skipped by OMITIR.  Then AGENTE and "2 Teléfono y
 ## horario".  LLAMADA at the start of a conversation answers in Spanish too.
+## "Mis reportes" then lists no report: a callback request is not a report.
 #! --channel sms --from +15551230066
 > AYUDA
 < Envíe REPORTAR, BACHE o ESTADO y su número de caso.
@@ -51,6 +52,5 @@
 < 4 English
 < 0 Hablar con alguien
 > 3
-< Sus reportes: 1. Primero el más reciente:
-< Caso 1000002 está abierto.
-# end completed at status.mine_done
+< No encontramos reportes de este número. Si reportó desde otro teléfono, envíe ESTADO y su número de caso.
+# end completed at status.mine_none
