@@ -5,7 +5,7 @@
 ## daytime menu; then a report from it.
 #! --channel sms --from +15551230057 --entry afterhours
 > hello
-< City 311: our office is closed right now.
+< City 311: our office is closed now. For emergencies, call 911.
 < Reply with a number:
 < 1 Report a problem
 < 2 Check a request
@@ -23,7 +23,7 @@
 < Done! We'll call you at this number in the morning. Your reference number is 1000002
 # end completed at agent.file_callback
 > hola
-< City 311: our office is closed right now.
+< City 311: our office is closed now. For emergencies, call 911.
 < Reply with a number:
 < 1 Report a problem
 < 2 Check a request
