@@ -73,3 +73,9 @@ int stoop_vty_read_config(const char *path);
 /* "file:line" of the config line being read now, or NULL when the command
  * came from the telnet console.  Allocated under ctx. */
 char *stoop_vty_config_where(void *ctx);
+/* "30m", "90s", "2h", "1d" or plain seconds (1 s .. 30 days); -EINVAL. */
+int stoop_vty_parse_duration(const char *s, unsigned *secs);
+/* The shortest form stoop_vty_parse_duration() reads back (static buffer). */
+const char *stoop_vty_fmt_duration(unsigned secs);
+/* Tell the console user that a change takes effect at the next start. */
+void stoop_vty_note_restart(struct vty *vty);

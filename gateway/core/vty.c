@@ -130,7 +130,7 @@ int stoop_vty_read_config(const char *path)
 }
 
 /* A change made on the console to a value read only at start-up. */
-static void vty_note_restart(struct vty *vty)
+void stoop_vty_note_restart(struct vty *vty)
 {
 	if (!cfg_reading.fp && g_app->store)
 		vty_out(vty, "%% Takes effect when stoopd is restarted%s", VTY_NEWLINE);
@@ -141,7 +141,7 @@ static void vty_note_restart(struct vty *vty)
  */
 
 /* "30m", "90s", "2h", "1d", or plain seconds; 1 s .. 30 days. */
-static int vty_parse_duration(const char *s, unsigned *secs)
+int stoop_vty_parse_duration(const char *s, unsigned *secs)
 {
 	char *end;
 	unsigned long v;
@@ -169,8 +169,8 @@ static int vty_parse_duration(const char *s, unsigned *secs)
 	return 0;
 }
 
-/* The shortest exact form of a duration, as vty_parse_duration() reads it. */
-static const char *vty_fmt_duration(unsigned secs)
+/* The shortest exact form of a duration, as stoop_vty_parse_duration() reads it. */
+const char *stoop_vty_fmt_duration(unsigned secs)
 {
 	static char buf[32];
 
@@ -235,7 +235,7 @@ static int config_write_stoop(struct vty *vty)
 	vty_out(vty, " default-language %s%s", cfg->default_lang, VTY_NEWLINE);
 	vty_out(vty, " entry sms %s%s", cfg->entry_sms, VTY_NEWLINE);
 	vty_out(vty, " entry voice %s%s", cfg->entry_voice, VTY_NEWLINE);
-	vty_out(vty, " session-expiry %s%s", vty_fmt_duration(cfg->session_expiry_s), VTY_NEWLINE);
+	vty_out(vty, " session-expiry %s%s", stoop_vty_fmt_duration(cfg->session_expiry_s), VTY_NEWLINE);
 	vty_out(vty, " recordings-dir %s%s", cfg->recordings_dir, VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
@@ -254,7 +254,7 @@ DEFUN(cfg_stoop_flows_dir, cfg_stoop_flows_dir_cmd,
       "Path of the directory\n")
 {
 	osmo_talloc_replace_string(g_app, &g_app->cfg.flows_dir, argv[0]);
-	vty_note_restart(vty);
+	stoop_vty_note_restart(vty);
 	return CMD_SUCCESS;
 }
 
@@ -264,7 +264,7 @@ DEFUN(cfg_stoop_prompts_dir, cfg_stoop_prompts_dir_cmd,
       "Path of the directory\n")
 {
 	osmo_talloc_replace_string(g_app, &g_app->cfg.prompts_dir, argv[0]);
-	vty_note_restart(vty);
+	stoop_vty_note_restart(vty);
 	return CMD_SUCCESS;
 }
 
@@ -281,7 +281,7 @@ DEFUN(cfg_stoop_default_lang, cfg_stoop_default_lang_cmd,
 	osmo_talloc_replace_string(g_app, &g_app->cfg.default_lang, argv[0]);
 	talloc_free(g_app->cfg.default_lang_where);
 	g_app->cfg.default_lang_where = stoop_vty_config_where(g_app);
-	vty_note_restart(vty);
+	stoop_vty_note_restart(vty);
 	return CMD_SUCCESS;
 }
 
@@ -308,7 +308,7 @@ DEFUN(cfg_stoop_entry, cfg_stoop_entry_cmd,
 		talloc_free(g_app->cfg.entry_voice_where);
 		g_app->cfg.entry_voice_where = stoop_vty_config_where(g_app);
 	}
-	vty_note_restart(vty);
+	stoop_vty_note_restart(vty);
 	return CMD_SUCCESS;
 }
 
@@ -319,7 +319,7 @@ DEFUN(cfg_stoop_session_expiry, cfg_stoop_session_expiry_cmd,
 {
 	unsigned secs;
 
-	if (vty_parse_duration(argv[0], &secs) < 0) {
+	if (stoop_vty_parse_duration(argv[0], &secs) < 0) {
 		vty_out(vty, "%% Invalid duration '%s': a number with s, m, h or d, e.g. 30m%s",
 			argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
@@ -334,7 +334,7 @@ DEFUN(cfg_stoop_recordings_dir, cfg_stoop_recordings_dir_cmd,
       "Path of the directory\n")
 {
 	osmo_talloc_replace_string(g_app, &g_app->cfg.recordings_dir, argv[0]);
-	vty_note_restart(vty);
+	stoop_vty_note_restart(vty);
 	return CMD_SUCCESS;
 }
 
@@ -367,7 +367,7 @@ DEFUN(cfg_store_database, cfg_store_database_cmd,
       "Path of the file\n")
 {
 	osmo_talloc_replace_string(g_app, &g_app->cfg.db_path, argv[0]);
-	vty_note_restart(vty);
+	stoop_vty_note_restart(vty);
 	return CMD_SUCCESS;
 }
 
@@ -378,7 +378,7 @@ DEFUN(cfg_store_synchronous, cfg_store_synchronous_cmd,
       "Survives a crash of stoopd, not of the machine; faster\n")
 {
 	g_app->cfg.db_sync = !strcmp(argv[0], "full") ? STORE_SYNC_FULL : STORE_SYNC_NORMAL;
-	vty_note_restart(vty);
+	stoop_vty_note_restart(vty);
 	return CMD_SUCCESS;
 }
 
