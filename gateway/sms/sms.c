@@ -163,10 +163,39 @@ static void leg_end(struct flow_leg *leg, const char *outcome)
 	sc->outcome = outcome;
 }
 
+/* The channel's own texts must exist in every language and fit one SMS. */
+static int check_own_prompts(const struct flow_set *fs, bool fold)
+{
+	static const char *const ids[] = { "sms.optout", "sms.optin", "sms.help", "sms.slow_down", "common.expired" };
+	const char *lang;
+	unsigned l, i;
+	int errors = 0;
+
+	for (l = 0; (lang = flow_set_lang(fs, l)); l++) {
+		for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+			const char *text = flow_catalog_text(fs, lang, FLOW_CH_SMS, ids[i]);
+			struct sms_size sz;
+			if (!text) {
+				LOGP(DSMS, LOGL_ERROR, "prompt '%s' is missing from the '%s' catalog: the SMS channel needs it\n",
+				     ids[i], lang);
+				errors++;
+			} else if (sms_text_size(text, fold, &sz) < 0 || sz.segments > 1) {
+				LOGP(DSMS, LOGL_ERROR, "prompt '%s' in the '%s' catalog does not fit one SMS\n", ids[i], lang);
+				errors++;
+			}
+		}
+	}
+	return errors ? -EINVAL : 0;
+}
+
 struct sms_channel *sms_channel_alloc(void *ctx, struct store *st, const struct flow_set *fs,
 				      const struct sms_config *cfg)
 {
-	struct sms_channel *sc = talloc_zero(ctx, struct sms_channel);
+	struct sms_channel *sc;
+
+	if (check_own_prompts(fs, cfg->fold) < 0)
+		return NULL;
+	sc = talloc_zero(ctx, struct sms_channel);
 
 	sc->ctx = sc;
 	sc->st = st;
