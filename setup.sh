@@ -74,6 +74,34 @@ install_debs() {
 	apt-get install -y --no-install-recommends $missing
 }
 
+# install_test_smsc: the SMS tests' SMSC peer (tests/sms/smsc) runs on
+# node with the npm package smpp, at the version package-lock.json pins.
+# Installs the Debian packages nodejs and npm when npm is missing, and runs
+# npm ci there when node_modules is missing or older than the lock file.
+install_test_smsc() {
+	smsc="$TOP/tests/sms/smsc"
+	if ! command -v npm >/dev/null 2>&1; then
+		[ "$(id -u)" -eq 0 ] || die "npm is missing (Debian packages nodejs npm) -- run as root"
+		say "installing: nodejs npm"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update
+		apt-get install -y --no-install-recommends nodejs npm
+	fi
+	stamp="$smsc/node_modules/.package-lock.json"
+	if [ -f "$stamp" ] && [ -z "$(find "$smsc/package-lock.json" -newer "$stamp")" ]; then
+		say "test SMSC's npm packages: present"
+		return 0
+	fi
+	say "npm ci in tests/sms/smsc"
+	npmlog=$(mktemp)
+	if ! (cd "$smsc" && npm ci --no-audit --no-fund --loglevel=error) >"$npmlog" 2>&1; then
+		cat "$npmlog" >&2
+		rm -f "$npmlog"
+		die "npm ci in tests/sms/smsc failed"
+	fi
+	rm -f "$npmlog"
+}
+
 # prepare_build_dir FLAVOUR: FLAVOUR is "normal" or "sanitize".
 prepare_build_dir() {
 	if [ -f "$TOP/config.status" ]; then
@@ -136,6 +164,7 @@ EOF
 
 cmd_check() {
 	install_debs
+	install_test_smsc
 	prepare_build_dir sanitize
 	log="$BUILD/check.log"
 	status_file="$BUILD/check.status"
