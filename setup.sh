@@ -197,7 +197,11 @@ cmd_bench() {
 
 cmd_distcheck() {
 	install_debs
+	install_test_smsc
 	configure_build normal
+	# the tarball carries no node_modules: the SMS tests use this tree's
+	STOOP_SMSC_NODE_MODULES="$TOP/tests/sms/smsc/node_modules"
+	export STOOP_SMSC_NODE_MODULES
 	make -C "$BUILD" -j"$JOBS" distcheck
 }
 
