@@ -19,8 +19,8 @@
  * Schema versions are PRAGMA user_version.  A new file is built by running
  * every upgrade from v0, so the path an old file takes is the path every new
  * file takes.  A released db_upgrade_vN() is never edited: a change to the
- * schema is a new version.  The SQL of cases and sessions is in this file's
- * stmt_sql[]; the code that uses it is in case.c and session.c.
+ * schema is a new version.  The SQL of cases, sessions and SMS is in this
+ * file's stmt_sql[]; the code that uses it is in case.c, session.c and sms.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -104,6 +104,62 @@ static const char schema_v2[] =
 	"CREATE INDEX case_followers_phone ON case_followers (phone, case_id);\n"
 	"PRAGMA user_version = 2;\n";
 
+/* v3: SMS.  sms_in holds every inbound text from before it is acknowledged
+ * until it is processed; a transport's message id is unique per transport
+ * (a retransmission collides), texts without an id never collide.  The
+ * "same text from the same number since T" check reads sms_in_number: a
+ * number sends a handful of texts in a dedup window, so comparing their
+ * text is cheaper than indexing every body.  sms_in_pending only holds the
+ * rows still to process, which are few.  sms_out is the outbound queue;
+ * sms_out_ref maps each SMSC message id of a (possibly multi-part) message
+ * to it, so a receipt for any part is one primary-key lookup.  numbers
+ * keeps what a resident chose: the opt-out and the language. */
+static const char schema_v3[] =
+	"CREATE TABLE sms_in (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	transport TEXT NOT NULL,\n"
+	"	msg_ref TEXT,\n"
+	"	msisdn TEXT NOT NULL,\n"
+	"	text TEXT NOT NULL,\n"
+	"	concat_ref INTEGER,\n"
+	"	concat_total INTEGER,\n"
+	"	concat_seq INTEGER,\n"
+	"	state TEXT NOT NULL CHECK (state IN ('new', 'part', 'done', 'duplicate')),\n"
+	"	received_at INTEGER NOT NULL\n"
+	");\n"
+	"CREATE UNIQUE INDEX sms_in_msg_ref ON sms_in (transport, msg_ref) WHERE msg_ref IS NOT NULL;\n"
+	"CREATE INDEX sms_in_number ON sms_in (msisdn, received_at);\n"
+	"CREATE INDEX sms_in_parts ON sms_in (msisdn, concat_ref, concat_seq) WHERE concat_ref IS NOT NULL;\n"
+	"CREATE INDEX sms_in_pending ON sms_in (received_at) WHERE state IN ('new', 'part');\n"
+	"CREATE TABLE sms_out (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	msisdn TEXT NOT NULL,\n"
+	"	text TEXT NOT NULL,\n"
+	"	reason TEXT,\n"
+	"	in_reply_to INTEGER,\n"
+	"	state TEXT NOT NULL DEFAULT 'queued'"
+	" CHECK (state IN ('queued', 'sent', 'delivered', 'failed')),\n"
+	"	attempts INTEGER NOT NULL DEFAULT 0,\n"
+	"	next_try_at INTEGER NOT NULL,\n"
+	"	msg_ref TEXT,\n"
+	"	last_error TEXT,\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	updated_at INTEGER NOT NULL\n"
+	");\n"
+	"CREATE INDEX sms_out_due ON sms_out (state, next_try_at);\n"
+	"CREATE TABLE sms_out_ref (\n"
+	"	msg_ref TEXT PRIMARY KEY,\n"
+	"	out_id INTEGER NOT NULL REFERENCES sms_out (id) ON DELETE CASCADE\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX sms_out_ref_out ON sms_out_ref (out_id);\n"
+	"CREATE TABLE numbers (\n"
+	"	msisdn TEXT PRIMARY KEY,\n"
+	"	lang TEXT,\n"
+	"	opted_out INTEGER NOT NULL DEFAULT 0 CHECK (opted_out IN (0, 1)),\n"
+	"	updated_at INTEGER NOT NULL\n"
+	");\n"
+	"PRAGMA user_version = 3;\n";
+
 /*
  * Statements
  */
@@ -117,6 +173,14 @@ static const char schema_v2[] =
 #define CASE_FILTER \
 	" AND ($status IS NULL OR c.status = $status)" \
 	" AND ($kind IS NULL OR c.kind = $kind)"
+
+#define SMS_IN_COLUMNS \
+	"id, transport, msg_ref, msisdn, text, concat_ref, concat_total, concat_seq," \
+	" state, received_at"
+
+#define SMS_OUT_COLUMNS \
+	"id, msisdn, text, reason, in_reply_to, state, attempts, next_try_at, msg_ref," \
+	" last_error, created_at, updated_at"
 
 static const char *const stmt_sql[_NUM_DB_STMT] = {
 	[DB_STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -189,10 +253,78 @@ static const char *const stmt_sql[_NUM_DB_STMT] = {
 		"INSERT INTO session_log (key, channel, entry, last_position, outcome,"
 		" started_at, ended_at)"
 		" VALUES ($key, $channel, $entry, $last_position, $outcome, $started_at, $now)",
+
+	/* the conflict target names the partial index sms_in_msg_ref */
+	[DB_STMT_SMS_IN_INSERT] =
+		"INSERT INTO sms_in (transport, msg_ref, msisdn, text, concat_ref, concat_total,"
+		" concat_seq, state, received_at)"
+		" VALUES ($transport, $msg_ref, $msisdn, $text, $concat_ref, $concat_total,"
+		" $concat_seq, $state, $received_at)"
+		" ON CONFLICT (transport, msg_ref) WHERE msg_ref IS NOT NULL DO NOTHING",
+	[DB_STMT_SMS_IN_SET_STATE] = "UPDATE sms_in SET state = $state WHERE id = $id",
+	/* whole texts only: a part's text is a fragment of what was said */
+	[DB_STMT_SMS_IN_RECENT_SAME] =
+		"SELECT id FROM sms_in WHERE msisdn = $msisdn AND received_at >= $since"
+		" AND text = $text AND id <> $except_id AND state = 'done'"
+		" AND concat_ref IS NULL LIMIT 1",
+	[DB_STMT_SMS_IN_PARTS] =
+		"SELECT " SMS_IN_COLUMNS " FROM sms_in"
+		" WHERE msisdn = $msisdn AND concat_ref = $concat_ref ORDER BY concat_seq, id",
+	/* "state IN (...)" as in the partial index sms_in_pending */
+	[DB_STMT_SMS_IN_PENDING] =
+		"SELECT " SMS_IN_COLUMNS " FROM sms_in WHERE state IN ('new', 'part')"
+		" AND (state = 'new' OR received_at < $parts_before)"
+		" ORDER BY received_at, id LIMIT $limit",
+	[DB_STMT_SMS_IN_COUNT] = "SELECT count(*) FROM sms_in",
+
+	[DB_STMT_SMS_OUT_INSERT] =
+		"INSERT INTO sms_out (msisdn, text, reason, in_reply_to, state, attempts,"
+		" next_try_at, created_at, updated_at)"
+		" VALUES ($msisdn, $text, $reason, $in_reply_to, 'queued', 0, $now, $now, $now)",
+	[DB_STMT_SMS_OUT_DUE] =
+		"SELECT " SMS_OUT_COLUMNS " FROM sms_out"
+		" WHERE state = 'queued' AND next_try_at <= $now"
+		" ORDER BY next_try_at, id LIMIT $limit",
+	[DB_STMT_SMS_OUT_BY_ID] = "SELECT " SMS_OUT_COLUMNS " FROM sms_out WHERE id = $id",
+	[DB_STMT_SMS_OUT_STATE] = "SELECT state FROM sms_out WHERE id = $id",
+	[DB_STMT_SMS_OUT_SENT] =
+		"UPDATE sms_out SET state = 'sent', msg_ref = $msg_ref, updated_at = $now"
+		" WHERE id = $id AND state = 'queued'",
+	[DB_STMT_SMS_OUT_RETRY] =
+		"UPDATE sms_out SET attempts = attempts + 1, next_try_at = $next_try_at,"
+		" last_error = $error, updated_at = $now"
+		" WHERE id = $id AND state = 'queued'",
+	[DB_STMT_SMS_OUT_FAILED] =
+		"UPDATE sms_out SET state = 'failed', last_error = $error, updated_at = $now"
+		" WHERE id = $id AND state IN ('queued', 'sent')",
+	/* an SMSC may reuse an id after a while: the newest message owns it */
+	[DB_STMT_SMS_OUT_REF_INSERT] =
+		"INSERT INTO sms_out_ref (msg_ref, out_id) VALUES ($msg_ref, $out_id)"
+		" ON CONFLICT (msg_ref) DO UPDATE SET out_id = excluded.out_id",
+	[DB_STMT_SMS_OUT_REF_FIND] = "SELECT out_id FROM sms_out_ref WHERE msg_ref = $msg_ref",
+	[DB_STMT_SMS_OUT_DELIVERED] =
+		"UPDATE sms_out SET state = 'delivered', updated_at = $now"
+		" WHERE id = $id AND state = 'sent'",
+	/* one failed part fails the whole message, even after another was delivered */
+	[DB_STMT_SMS_OUT_UNDELIVERED] =
+		"UPDATE sms_out SET state = 'failed', last_error = $error, updated_at = $now"
+		" WHERE id = $id AND state IN ('sent', 'delivered')",
+	[DB_STMT_SMS_OUT_COUNT] = "SELECT count(*) FROM sms_out WHERE state = $state",
+
+	[DB_STMT_NUMBER_GET] =
+		"SELECT msisdn, lang, opted_out, updated_at FROM numbers WHERE msisdn = $msisdn",
+	[DB_STMT_NUMBER_SET_OPTOUT] =
+		"INSERT INTO numbers (msisdn, opted_out, updated_at) VALUES ($msisdn, $opted_out, $now)"
+		" ON CONFLICT (msisdn) DO UPDATE SET opted_out = excluded.opted_out,"
+		" updated_at = excluded.updated_at",
+	[DB_STMT_NUMBER_SET_LANG] =
+		"INSERT INTO numbers (msisdn, lang, updated_at) VALUES ($msisdn, $lang, $now)"
+		" ON CONFLICT (msisdn) DO UPDATE SET lang = excluded.lang,"
+		" updated_at = excluded.updated_at",
 };
 
 /*
- * Helpers for case.c and session.c
+ * Helpers for case.c, session.c and sms.c
  */
 
 int db_error(sqlite3_stmt *stmt, const char *what)
@@ -462,10 +594,16 @@ static int db_upgrade_v2(struct store *st)
 	return db_exec(st, schema_v2, "upgrading schema to v2");
 }
 
+static int db_upgrade_v3(struct store *st)
+{
+	return db_exec(st, schema_v3, "upgrading schema to v3");
+}
+
 /* db_upgrade[n] takes a file from version n - 1 to version n. */
 static int (*const db_upgrade[])(struct store *st) = {
 	[1] = db_upgrade_v1,
 	[2] = db_upgrade_v2,
+	[3] = db_upgrade_v3,
 };
 _Static_assert(ARRAY_SIZE(db_upgrade) == STORE_SCHEMA_VERSION + 1, "an upgrade for every version");
 

@@ -1,5 +1,5 @@
-/* db_int.h -- the store's insides, shared by store/db.c, case.c and session.c
- * and by nothing outside gateway/store/: the struct behind the opaque
+/* db_int.h -- the store's insides, shared by store/db.c, case.c, session.c
+ * and sms.c and by nothing outside gateway/store/: the struct behind the opaque
  * struct store, the index of every prepared SQL statement (their text is in
  * db.c, in one array), and the small helpers that bind named $params, read
  * columns into talloc strings, collect a statement's rows into a talloc array
@@ -52,6 +52,28 @@ enum db_stmt {
 	DB_STMT_SESSION_STALE,
 	DB_STMT_SESSION_LOG_INSERT,
 
+	DB_STMT_SMS_IN_INSERT,
+	DB_STMT_SMS_IN_SET_STATE,
+	DB_STMT_SMS_IN_RECENT_SAME,
+	DB_STMT_SMS_IN_PARTS,
+	DB_STMT_SMS_IN_PENDING,
+	DB_STMT_SMS_IN_COUNT,
+	DB_STMT_SMS_OUT_INSERT,
+	DB_STMT_SMS_OUT_DUE,
+	DB_STMT_SMS_OUT_BY_ID,
+	DB_STMT_SMS_OUT_STATE,
+	DB_STMT_SMS_OUT_SENT,
+	DB_STMT_SMS_OUT_RETRY,
+	DB_STMT_SMS_OUT_FAILED,
+	DB_STMT_SMS_OUT_REF_INSERT,
+	DB_STMT_SMS_OUT_REF_FIND,
+	DB_STMT_SMS_OUT_DELIVERED,
+	DB_STMT_SMS_OUT_UNDELIVERED,
+	DB_STMT_SMS_OUT_COUNT,
+	DB_STMT_NUMBER_GET,
+	DB_STMT_NUMBER_SET_OPTOUT,
+	DB_STMT_NUMBER_SET_LANG,
+
 	_NUM_DB_STMT
 };
 
@@ -74,6 +96,36 @@ enum db_case_col {
 	DB_CASE_COL_CREATED_AT,
 	DB_CASE_COL_UPDATED_AT,
 	DB_CASE_COL_FOLLOWERS,
+};
+
+/* The columns of every statement that reads whole sms_in rows (SMS_IN_COLUMNS). */
+enum db_sms_in_col {
+	DB_SMS_IN_COL_ID,
+	DB_SMS_IN_COL_TRANSPORT,
+	DB_SMS_IN_COL_MSG_REF,
+	DB_SMS_IN_COL_MSISDN,
+	DB_SMS_IN_COL_TEXT,
+	DB_SMS_IN_COL_CONCAT_REF,
+	DB_SMS_IN_COL_CONCAT_TOTAL,
+	DB_SMS_IN_COL_CONCAT_SEQ,
+	DB_SMS_IN_COL_STATE,
+	DB_SMS_IN_COL_RECEIVED_AT,
+};
+
+/* The columns of every statement that reads whole sms_out rows (SMS_OUT_COLUMNS). */
+enum db_sms_out_col {
+	DB_SMS_OUT_COL_ID,
+	DB_SMS_OUT_COL_MSISDN,
+	DB_SMS_OUT_COL_TEXT,
+	DB_SMS_OUT_COL_REASON,
+	DB_SMS_OUT_COL_IN_REPLY_TO,
+	DB_SMS_OUT_COL_STATE,
+	DB_SMS_OUT_COL_ATTEMPTS,
+	DB_SMS_OUT_COL_NEXT_TRY_AT,
+	DB_SMS_OUT_COL_MSG_REF,
+	DB_SMS_OUT_COL_LAST_ERROR,
+	DB_SMS_OUT_COL_CREATED_AT,
+	DB_SMS_OUT_COL_UPDATED_AT,
 };
 
 struct store {

@@ -5,7 +5,8 @@
  * (later) the Open311 API share.  Every statement is prepared once when the
  * store opens (store/db.c), parameters are always bound, never pasted.
  * Schema and migrations live in store/db.c, cases in store/case.c, sessions in
- * store/session.c, the check digit in store/case_id.c.
+ * store/session.c, inbound and outbound SMS and numbers in store/sms.c, the
+ * check digit in store/case_id.c.
  *
  * Strings handed out are talloc'd under the ctx the caller passes; the store
  * keeps no pointer into them.  Functions return 0 or a negative errno:
@@ -29,7 +30,7 @@ enum store_sync {
 };
 
 /* The newest schema version; PRAGMA user_version of an up-to-date file. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Open (creating if needed) and migrate the database at path.  ":memory:" is
  * accepted for tests that need no file.  Returns NULL and logs on error. */
