@@ -2,11 +2,13 @@
  * directory: case ids and their check digit, location normalization,
  * migrations from every older schema version, filing cases with dedup,
  * status history, followers, listing, transactions, sessions and their log,
- * and a second process reading while this one writes.
+ * inbound and outbound SMS and numbers, and a second process reading while
+ * this one writes.
  *
  * Time is libosmocore's overridden CLOCK_REALTIME, so timestamps are exact.
- * The schema of version 1 is written out below as stoopd 0.1 created it: it
- * is the history the migrations must keep working on, not a copy of db.c.
+ * The schemas of versions 1 and 2 are written out below as stoopd created
+ * them: they are the history the migrations must keep working on, not a copy
+ * of db.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -74,6 +76,21 @@ static const char data_v1[] =
 	" (1000002, '+15550001111', 'es', 'sms', 1600000000);"
 	"INSERT INTO sessions (key, position, blob, created_at, updated_at) VALUES"
 	" ('sms:+15550001111', 'report.describe', x'0102', 1600000300, 1600000400);";
+
+/* What version 2 added to version 1, frozen. */
+static const char schema_v2[] =
+	"CREATE TABLE session_log (id INTEGER PRIMARY KEY, key TEXT NOT NULL, channel TEXT,"
+	" entry TEXT, last_position TEXT, outcome TEXT NOT NULL, started_at INTEGER,"
+	" ended_at INTEGER NOT NULL);"
+	"CREATE INDEX session_log_ended ON session_log (ended_at);"
+	"CREATE INDEX case_followers_phone ON case_followers (phone, case_id);"
+	"PRAGMA user_version = 2;";
+
+/* What a v2 stoopd had written on top of data_v1: a session that ended. */
+static const char data_v2[] =
+	"INSERT INTO session_log (key, channel, entry, last_position, outcome, started_at,"
+	" ended_at) VALUES ('voice:+15550003333', 'voice', 'main', 'report.where', 'hangup',"
+	" 1600000500, 1600000560);";
 
 /*
  * Helpers
@@ -335,6 +352,10 @@ static void test_migrate_empty(void)
 	CHECK(raw_int(path, "PRAGMA user_version") == STORE_SCHEMA_VERSION, "user_version on disk");
 	CHECK(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'session_log'") == 1,
 	      "session_log exists");
+	CHECK(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN ('sms_in', 'sms_out',"
+		      " 'sms_out_ref', 'numbers', 'sms_in_msg_ref', 'sms_in_number', 'sms_in_parts',"
+		      " 'sms_in_pending', 'sms_out_due', 'sms_out_ref_out')") == 10,
+	      "the SMS tables and their indexes exist");
 
 	/* reopening an up-to-date file changes nothing */
 	st = store_open(ctx, path, STORE_SYNC_NORMAL);
@@ -417,6 +438,51 @@ static void test_migrate_v1(void)
 				    "expired", 1600000300) == 0, "session_log is writable after migration");
 	store_close(st);
 	CHECK(raw_int(path, "SELECT count(*) FROM session_log") == 1, "the log row is on disk");
+}
+
+/* A v2 file with data: v3 adds the SMS tables and keeps everything else. */
+static void test_migrate_v2(void)
+{
+	char *path = tmp_path("v2.db");
+	struct store_case *c = NULL;
+	struct store_session *s = NULL;
+	struct store_number *num = NULL;
+	struct store *st;
+	int64_t id = 0;
+	unsigned n = 99;
+
+	CHECK(raw_exec(path, schema_v1) == 0 && raw_exec(path, data_v1) == 0
+	      && raw_exec(path, schema_v2) == 0 && raw_exec(path, data_v2) == 0, "a v2 file is built");
+	CHECK(raw_int(path, "PRAGMA user_version") == 2
+	      && raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'sms_in'") == 0,
+	      "it is at version 2, without SMS tables");
+
+	st = store_open(ctx, path, STORE_SYNC_FULL);
+	CHECK(st != NULL, "store_open migrates it");
+	if (!st)
+		return;
+	CHECK(store_schema_version(st) == 3 && raw_int(path, "PRAGMA user_version") == 3,
+	      "now at v3");
+	CHECK(str_eq(raw_schema(path), raw_schema(tmp_path("empty.db"))),
+	      "the migrated schema equals a new file's");
+	CHECK(store_case_get(st, ctx, 1000002, &c) == 0 && str_eq(c->location, "12 Main Street")
+	      && c->followers == 1, "the v2 cases are preserved");
+	talloc_free(c);
+	CHECK(store_session_get(st, ctx, "sms:+15550001111", &s) == 0 && s->blob_len == 2
+	      && s->updated_at == 1600000400, "the v2 session is preserved");
+	talloc_free(s);
+	CHECK(raw_int(path, "SELECT count(*) FROM session_log WHERE key = 'voice:+15550003333'"
+		      " AND outcome = 'hangup' AND ended_at = 1600000560") == 1,
+	      "the v2 session log is preserved");
+	CHECK(store_sms_in_count(st, &n) == 0 && n == 0, "no inbound sms yet");
+	CHECK(store_sms_out_queue(st, "+15550001111", "hola", "notify", 0, &id) == 0 && id == 1,
+	      "the outbound queue is writable after migration");
+	CHECK(store_number_set_lang(st, "+15550001111", "es") == 0
+	      && store_number_get(st, ctx, "+15550001111", &num) == 0 && str_eq(num->lang, "es"),
+	      "numbers are writable after migration");
+	talloc_free(num);
+	store_close(st);
+	CHECK(raw_int(path, "SELECT count(*) FROM sms_out") == 1, "the queued row is on disk");
 }
 
 static void test_migrate_newer(void)
@@ -805,6 +871,497 @@ static void test_sessions(struct store *st, const char *path)
 }
 
 /*
+ * SMS
+ */
+
+/* Store an inbound message; its id, or 0 when store_sms_in_add() failed. */
+static int64_t sms_in(struct store *st, const char *transport, const char *msg_ref,
+		      const char *msisdn, const char *text, enum store_sms_in_state state,
+		      int64_t received_at)
+{
+	struct store_sms_in in = {
+		.transport = (char *)transport,
+		.msg_ref = (char *)msg_ref,
+		.msisdn = (char *)msisdn,
+		.text = (char *)text,
+		.concat_ref = -1,
+		.state = state,
+		.received_at = received_at,
+	};
+	int64_t id = 0;
+
+	if (store_sms_in_add(st, &in, &id))
+		return 0;
+	return id;
+}
+
+/* Store part seq of total of the long text ref from msisdn. */
+static int64_t sms_part(struct store *st, const char *msg_ref, const char *msisdn, int ref,
+			int total, int seq, const char *text, int64_t received_at)
+{
+	struct store_sms_in in = {
+		.transport = "smpp:test",
+		.msg_ref = (char *)msg_ref,
+		.msisdn = (char *)msisdn,
+		.text = (char *)text,
+		.concat_ref = ref,
+		.concat_total = total,
+		.concat_seq = seq,
+		.state = STORE_SMS_IN_PART,
+		.received_at = received_at,
+	};
+	int64_t id = 0;
+
+	if (store_sms_in_add(st, &in, &id))
+		return 0;
+	return id;
+}
+
+static unsigned sms_in_count(struct store *st)
+{
+	unsigned n = 0;
+
+	if (store_sms_in_count(st, &n))
+		return UINT_MAX;
+	return n;
+}
+
+static unsigned sms_out_count(struct store *st, enum store_sms_out_state state)
+{
+	unsigned n = 0;
+
+	if (store_sms_out_count(st, state, &n))
+		return UINT_MAX;
+	return n;
+}
+
+static void test_sms_in(struct store *st, const char *path)
+{
+	const char *me = "+15556660001", *other = "+15556660002";
+	struct store_sms_in in = {
+		.transport = "smpp:test", .msg_ref = "r1", .msisdn = (char *)me,
+		.text = "pothole", .concat_ref = -1, .state = STORE_SMS_IN_NEW,
+	};
+	struct store_sms_in *list = NULL;
+	int64_t a, b, c, id;
+	unsigned n;
+	bool found;
+
+	clock_set(T0 + 30000);
+	id = -7;
+	CHECK(store_sms_in_add(st, &in, &id) == 0 && id > 0, "store an inbound message");
+	a = id;
+	CHECK(raw_int(path, "SELECT received_at FROM sms_in WHERE msg_ref = 'r1'") == T0 + 30000,
+	      "received_at 0 means now");
+	CHECK(sms_in_count(st) == 1, "one inbound message");
+
+	/* the SMSC sends r1 again, this time with other text: nothing changes */
+	in.text = "something else";
+	in.state = STORE_SMS_IN_PART;
+	id = -7;
+	CHECK(store_sms_in_add(st, &in, &id) == -EEXIST && id == -7, "the same msg_ref again is -EEXIST");
+	CHECK(sms_in_count(st) == 1 && raw_int(path, "SELECT count(*) FROM sms_in WHERE msg_ref = 'r1'"
+					       " AND text = 'pothole' AND state = 'new'") == 1,
+	      "and the stored message is unchanged");
+	CHECK(store_sms_in_set_state(st, a, STORE_SMS_IN_DONE) == 0
+	      && store_sms_in_add(st, &in, &id) == -EEXIST && id == -7,
+	      "still -EEXIST once it was processed");
+	CHECK(sms_in(st, "smpp:other", "r1", me, "pothole", STORE_SMS_IN_NEW, 0) > a,
+	      "the same msg_ref from another transport is another message");
+	b = sms_in(st, "sip", NULL, me, "pothole", STORE_SMS_IN_NEW, 0);
+	c = sms_in(st, "sip", NULL, me, "pothole", STORE_SMS_IN_NEW, 0);
+	CHECK(b && c && b != c, "messages without msg_ref never collide");
+	CHECK(sms_in_count(st) == 4, "four inbound messages");
+
+	in = (struct store_sms_in){ .transport = "sip", .msisdn = (char *)me, .text = "x",
+				    .concat_ref = -1 };
+	in.msisdn = NULL;
+	CHECK(store_sms_in_add(st, &in, &id) == -EINVAL, "a message needs a number");
+	in.msisdn = (char *)me;
+	in.transport = NULL;
+	CHECK(store_sms_in_add(st, &in, &id) == -EINVAL, "a message needs a transport");
+	in.transport = "sip";
+	in.text = NULL;
+	CHECK(store_sms_in_add(st, &in, &id) == -EINVAL, "a message needs a text");
+	in.text = "x";
+	in.state = 7;
+	CHECK(store_sms_in_add(st, &in, &id) == -EINVAL && sms_in_count(st) == 4,
+	      "an unknown state is -EINVAL; nothing was stored");
+	CHECK(store_sms_in_set_state(st, b, 7) == -EINVAL, "set_state: unknown state is -EINVAL");
+	CHECK(store_sms_in_set_state(st, 999999, STORE_SMS_IN_DONE) == -ENOENT,
+	      "set_state: unknown id is -ENOENT");
+
+	/* recent_same: a is done at T0 + 30000, b and c are new */
+	CHECK(store_sms_in_recent_same(st, me, "pothole", T0 + 29000, c, &found) == 0 && found,
+	      "the same text from the same number in the window is found");
+	CHECK(store_sms_in_recent_same(st, me, "pothole", T0 + 30000, c, &found) == 0 && found,
+	      "the window includes its first second");
+	CHECK(store_sms_in_recent_same(st, me, "pothole", T0 + 30001, c, &found) == 0 && !found,
+	      "before the window it is not");
+	CHECK(store_sms_in_recent_same(st, me, "Pothole", T0, c, &found) == 0 && !found,
+	      "other text is not the same");
+	CHECK(store_sms_in_recent_same(st, other, "pothole", T0, c, &found) == 0 && !found,
+	      "another number's text is not the same");
+	CHECK(store_sms_in_recent_same(st, me, "pothole", T0, a, &found) == 0 && !found,
+	      "the row itself does not count (except_id)");
+	CHECK(store_sms_in_set_state(st, a, STORE_SMS_IN_DUPLICATE) == 0
+	      && store_sms_in_recent_same(st, me, "pothole", T0, 0, &found) == 0 && !found,
+	      "new and duplicate rows do not count, only processed ones");
+	CHECK(store_sms_in_set_state(st, b, STORE_SMS_IN_DONE) == 0
+	      && store_sms_in_recent_same(st, me, "pothole", T0, c, &found) == 0 && found,
+	      "a processed one does");
+	CHECK(sms_part(st, NULL, other, 9, 2, 1, "lamp out", T0 + 30000)
+	      && raw_exec(path, "UPDATE sms_in SET state = 'done' WHERE concat_ref = 9") == 0
+	      && store_sms_in_recent_same(st, other, "lamp out", T0, 0, &found) == 0 && !found,
+	      "a processed part of a long text is not a whole text");
+	CHECK(store_sms_in_recent_same(st, NULL, "x", T0, 0, &found) == -EINVAL
+	      && store_sms_in_recent_same(st, me, NULL, T0, 0, &found) == -EINVAL,
+	      "recent_same needs a number and a text");
+
+	CHECK(store_sms_in_parts(st, ctx, me, 1, &list, &n) == 0 && n == 0 && list,
+	      "no parts: an empty list");
+	talloc_free(list);
+}
+
+static void test_sms_parts(struct store *st)
+{
+	const char *me = "+15556660003";
+	struct store_sms_in *p = NULL;
+	int64_t one, two, three, again;
+	unsigned n;
+
+	/* three parts arriving out of order, one twice, and neighbours */
+	three = sms_part(st, "p3", me, 42, 3, 3, "street.", T0 + 31000);
+	one = sms_part(st, "p1", me, 42, 3, 1, "Pothole on ", T0 + 31001);
+	two = sms_part(st, "p2", me, 42, 3, 2, "Main ", T0 + 31002);
+	again = sms_part(st, "p2-again", me, 42, 3, 2, "Main ", T0 + 31003);
+	CHECK(one && two && three && again, "four parts stored");
+	CHECK(sms_part(st, "q1", me, 43, 2, 1, "other ref", T0 + 31000)
+	      && sms_part(st, "q2", "+15556660004", 42, 2, 1, "other number", T0 + 31000),
+	      "a part of another text, and one of another number with the same ref");
+	CHECK(sms_part(st, "p1", me, 42, 3, 1, "Pothole on ", T0 + 31004) == 0,
+	      "a retransmitted part is refused");
+
+	CHECK(store_sms_in_parts(st, ctx, me, 42, &p, &n) == 0 && n == 4, "four parts of ref 42");
+	if (n == 4) {
+		CHECK(p[0].id == one && p[1].id == two && p[2].id == again && p[3].id == three,
+		      "ordered by seq, then by arrival");
+		CHECK(str_eq(p[0].text, "Pothole on ") && str_eq(p[0].msisdn, me)
+		      && str_eq(p[0].transport, "smpp:test") && str_eq(p[0].msg_ref, "p1")
+		      && p[0].concat_ref == 42 && p[0].concat_total == 3 && p[0].concat_seq == 1
+		      && p[0].state == STORE_SMS_IN_PART && p[0].received_at == T0 + 31001,
+		      "a part's fields read back");
+	}
+	talloc_free(p);
+	CHECK(store_sms_in_parts(st, ctx, me, -1, &p, &n) == -EINVAL && p == NULL && n == 0,
+	      "-1 is no reference");
+	CHECK(store_sms_in_parts(st, ctx, NULL, 42, &p, &n) == -EINVAL, "parts need a number");
+
+	/* the channel joined them */
+	CHECK(store_sms_in_set_state(st, one, STORE_SMS_IN_DONE) == 0
+	      && store_sms_in_set_state(st, two, STORE_SMS_IN_DONE) == 0
+	      && store_sms_in_set_state(st, again, STORE_SMS_IN_DONE) == 0
+	      && store_sms_in_set_state(st, three, STORE_SMS_IN_DONE) == 0, "the parts are done");
+	CHECK(store_sms_in_parts(st, ctx, me, 42, &p, &n) == 0 && n == 4
+	      && p[3].state == STORE_SMS_IN_DONE, "done parts are still listed, with their state");
+	talloc_free(p);
+}
+
+static void test_sms_pending(struct store *st)
+{
+	const char *me = "+15556660005";
+	struct store_sms_in *p = NULL, *all = NULL;
+	unsigned n, i, k;
+	int64_t new1, new2, old_part, young_part, done;
+	bool ok;
+
+	/* clear what the earlier tests left pending */
+	CHECK(store_sms_in_pending(st, ctx, INT64_MAX, 1000, &all, &n) == 0, "everything pending");
+	for (ok = true, i = 0; i < n; i++)
+		ok = ok && store_sms_in_set_state(st, all[i].id, STORE_SMS_IN_DONE) == 0;
+	talloc_free(all);
+	CHECK(ok && store_sms_in_pending(st, ctx, INT64_MAX, 0, &p, &n) == 0 && n == 0 && p,
+	      "nothing pending once all is done");
+	talloc_free(p);
+
+	young_part = sms_part(st, "y1", me, 7, 2, 1, "young ", T0 + 40500);
+	new2 = sms_in(st, "sip", NULL, me, "second", STORE_SMS_IN_NEW, T0 + 40300);
+	old_part = sms_part(st, "o1", me, 8, 2, 1, "old ", T0 + 40100);
+	new1 = sms_in(st, "sip", NULL, me, "first", STORE_SMS_IN_NEW, T0 + 40000);
+	done = sms_in(st, "sip", NULL, me, "done", STORE_SMS_IN_DONE, T0 + 39000);
+	CHECK(young_part && new2 && old_part && new1 && done, "five inbound rows");
+
+	CHECK(store_sms_in_pending(st, ctx, T0 + 40200, 10, &p, &n) == 0 && n == 3, "three pending");
+	if (n == 3)
+		CHECK(p[0].id == new1 && p[1].id == old_part && p[2].id == new2
+		      && p[0].state == STORE_SMS_IN_NEW && str_eq(p[0].text, "first")
+		      && p[1].state == STORE_SMS_IN_PART && p[1].concat_ref == 8
+		      && p[0].concat_ref == -1,
+		      "new messages and the old part, oldest first; not the young part nor the done one");
+	talloc_free(p);
+	CHECK(store_sms_in_pending(st, ctx, T0 + 40100, 10, &p, &n) == 0 && n == 2
+	      && p[0].id == new1 && p[1].id == new2, "a part received at the cutoff is not older");
+	talloc_free(p);
+	CHECK(store_sms_in_pending(st, ctx, T0 + 50000, 2, &p, &n) == 0 && n == 2
+	      && p[0].id == new1 && p[1].id == old_part, "at most limit");
+	talloc_free(p);
+	CHECK(store_sms_in_pending(st, ctx, T0 + 50000, 0, &p, &n) == 0 && n == 4
+	      && p[3].id == young_part, "limit 0 is the default; every part once old enough");
+	for (k = 0, i = 0; i < n; i++)
+		k += p[i].id == done;
+	CHECK(k == 0, "a done message is never pending");
+	talloc_free(p);
+	CHECK(store_sms_in_set_state(st, new1, STORE_SMS_IN_DONE) == 0
+	      && store_sms_in_set_state(st, new2, STORE_SMS_IN_DUPLICATE) == 0
+	      && store_sms_in_set_state(st, old_part, STORE_SMS_IN_DONE) == 0
+	      && store_sms_in_set_state(st, young_part, STORE_SMS_IN_DONE) == 0
+	      && store_sms_in_pending(st, ctx, T0 + 50000, 0, &p, &n) == 0 && n == 0,
+	      "processed and duplicate messages are not pending");
+	talloc_free(p);
+}
+
+static void test_sms_out(struct store *st)
+{
+	const char *me = "+15557770001";
+	struct store_sms_out *m = NULL, *due = NULL;
+	int64_t a, b, c, in_id;
+	unsigned n;
+
+	CHECK(sms_out_count(st, STORE_SMS_OUT_QUEUED) == 0, "an empty queue");
+	in_id = sms_in(st, "sip", NULL, me, "hello", STORE_SMS_IN_DONE, T0 + 50000);
+	clock_set(T0 + 50000);
+	CHECK(store_sms_out_queue(st, me, "first", "reply", in_id, &c) == 0, "queue c");
+	clock_set(T0 + 50010);
+	CHECK(store_sms_out_queue(st, me, "second", "notify", 0, &a) == 0
+	      && store_sms_out_queue(st, "+15557770002", "third", NULL, 0, &b) == 0 && c < a && a < b,
+	      "queue a and b ten seconds later");
+	CHECK(store_sms_out_queue(st, me, "no id", "reply", 0, NULL) == 0, "the id may be NULL");
+	CHECK(store_sms_out_queue(st, NULL, "x", "reply", 0, NULL) == -EINVAL
+	      && store_sms_out_queue(st, me, NULL, "reply", 0, NULL) == -EINVAL,
+	      "a message needs a number and a text");
+	CHECK(sms_out_count(st, STORE_SMS_OUT_QUEUED) == 4, "four queued");
+
+	CHECK(store_sms_out_get(st, ctx, c, &m) == 0 && m->id == c && str_eq(m->msisdn, me)
+	      && str_eq(m->text, "first") && str_eq(m->reason, "reply") && m->in_reply_to == in_id
+	      && m->state == STORE_SMS_OUT_QUEUED && m->attempts == 0 && m->next_try_at == T0 + 50000
+	      && m->msg_ref == NULL && m->last_error == NULL && m->created_at == T0 + 50000
+	      && m->updated_at == T0 + 50000, "get: a queued message, due now");
+	talloc_free(m);
+	CHECK(store_sms_out_get(st, ctx, a, &m) == 0 && m->in_reply_to == 0 && str_eq(m->reason, "notify"),
+	      "no inbound message reads as in_reply_to 0");
+	talloc_free(m);
+	CHECK(store_sms_out_get(st, ctx, 999999, &m) == -ENOENT && m == NULL, "get: unknown id is -ENOENT");
+
+	/* c fails for now and comes back after a and b */
+	clock_set(T0 + 50020);
+	CHECK(store_sms_out_retry(st, c, T0 + 50100, "throttled") == 0, "retry c");
+	CHECK(store_sms_out_get(st, ctx, c, &m) == 0 && m->state == STORE_SMS_OUT_QUEUED
+	      && m->attempts == 1 && m->next_try_at == T0 + 50100 && str_eq(m->last_error, "throttled")
+	      && m->updated_at == T0 + 50020, "queued again, attempts 1, next try and error set");
+	talloc_free(m);
+	CHECK(store_sms_out_due(st, ctx, T0 + 50005, 10, &due, &n) == 0 && n == 0 && due,
+	      "nothing due before a and b");
+	talloc_free(due);
+	CHECK(store_sms_out_due(st, ctx, T0 + 50099, 10, &due, &n) == 0 && n == 3
+	      && due[0].id == a && due[1].id == b && str_eq(due[1].text, "third")
+	      && due[2].next_try_at == T0 + 50010, "due: a, b and the one without id, not c yet");
+	talloc_free(due);
+	CHECK(store_sms_out_due(st, ctx, T0 + 50100, 10, &due, &n) == 0 && n == 4
+	      && due[0].id == a && due[1].id == b && due[3].id == c,
+	      "due: ordered by next_try_at, then id");
+	talloc_free(due);
+	CHECK(store_sms_out_due(st, ctx, T0 + 50100, 2, &due, &n) == 0 && n == 2
+	      && due[0].id == a && due[1].id == b, "due: at most limit");
+	talloc_free(due);
+	CHECK(store_sms_out_retry(st, c, T0 + 50200, NULL) == 0
+	      && store_sms_out_get(st, ctx, c, &m) == 0 && m->attempts == 2 && m->last_error == NULL,
+	      "a second retry: attempts 2");
+	talloc_free(m);
+
+	clock_set(T0 + 50030);
+	CHECK(store_sms_out_sent(st, a, "smsc-1") == 0, "a is sent");
+	CHECK(store_sms_out_get(st, ctx, a, &m) == 0 && m->state == STORE_SMS_OUT_SENT
+	      && str_eq(m->msg_ref, "smsc-1") && m->attempts == 0 && m->updated_at == T0 + 50030,
+	      "sent: msg_ref set, attempts unchanged");
+	talloc_free(m);
+	CHECK(store_sms_out_due(st, ctx, T0 + 60000, 10, &due, &n) == 0 && n == 3 && due[0].id == b,
+	      "a sent message is no longer due");
+	talloc_free(due);
+	CHECK(store_sms_out_sent(st, a, "smsc-1b") == -EINVAL
+	      && store_sms_out_retry(st, a, T0 + 60000, "x") == -EINVAL,
+	      "a sent message cannot be sent again or retried");
+	CHECK(store_sms_out_get(st, ctx, a, &m) == 0 && str_eq(m->msg_ref, "smsc-1") && m->attempts == 0,
+	      "and is left as it was");
+	talloc_free(m);
+	CHECK(store_sms_out_sent(st, 999999, "x") == -ENOENT && store_sms_out_retry(st, 999999, 0, "x") == -ENOENT
+	      && store_sms_out_failed(st, 999999, "x") == -ENOENT, "moves of an unknown id are -ENOENT");
+
+	CHECK(store_sms_out_failed(st, b, "unknown subscriber") == 0
+	      && store_sms_out_get(st, ctx, b, &m) == 0 && m->state == STORE_SMS_OUT_FAILED
+	      && str_eq(m->last_error, "unknown subscriber") && m->attempts == 0,
+	      "a queued message fails for good");
+	talloc_free(m);
+	CHECK(store_sms_out_failed(st, a, "given up") == 0
+	      && store_sms_out_get(st, ctx, a, &m) == 0 && m->state == STORE_SMS_OUT_FAILED,
+	      "a sent message can be failed");
+	talloc_free(m);
+	CHECK(store_sms_out_failed(st, b, "again") == -EINVAL && store_sms_out_sent(st, b, "late") == -EINVAL
+	      && store_sms_out_retry(st, b, 0, "x") == -EINVAL, "a failed message stays failed");
+	CHECK(store_sms_out_sent(st, c, NULL) == 0 && store_sms_out_get(st, ctx, c, &m) == 0
+	      && m->state == STORE_SMS_OUT_SENT && m->msg_ref == NULL && m->attempts == 2,
+	      "sent without a message id (SIP); attempts kept");
+	talloc_free(m);
+
+	CHECK(sms_out_count(st, STORE_SMS_OUT_QUEUED) == 1 && sms_out_count(st, STORE_SMS_OUT_SENT) == 1
+	      && sms_out_count(st, STORE_SMS_OUT_DELIVERED) == 0
+	      && sms_out_count(st, STORE_SMS_OUT_FAILED) == 2, "counts by state");
+	CHECK(store_sms_out_count(st, 9, &n) == -EINVAL, "an unknown state cannot be counted");
+}
+
+static void test_sms_receipts(struct store *st)
+{
+	const char *me = "+15557770010";
+	struct store_sms_out *m = NULL;
+	int64_t one, multi, old, reuse;
+
+	clock_set(T0 + 60000);
+	CHECK(store_sms_out_queue(st, me, "one part", "reply", 0, &one) == 0
+	      && store_sms_out_queue(st, me, "three parts", "reply", 0, &multi) == 0
+	      && store_sms_out_queue(st, me, "old", "reply", 0, &old) == 0
+	      && store_sms_out_queue(st, me, "reuses an id", "reply", 0, &reuse) == 0, "queue four");
+	CHECK(store_sms_out_sent(st, one, "d-1") == 0 && store_sms_out_sent(st, multi, "d-2 d-3  d-4") == 0
+	      && store_sms_out_sent(st, old, "d-9") == 0, "sent, one with three message ids");
+
+	clock_set(T0 + 60010);
+	CHECK(store_sms_out_receipt(st, "d-1", true, "DELIVRD") == 0
+	      && store_sms_out_get(st, ctx, one, &m) == 0 && m->state == STORE_SMS_OUT_DELIVERED
+	      && m->updated_at == T0 + 60010 && m->last_error == NULL, "a receipt: delivered");
+	talloc_free(m);
+	CHECK(store_sms_out_receipt(st, "d-1", true, "DELIVRD") == 0
+	      && sms_out_count(st, STORE_SMS_OUT_DELIVERED) == 1, "the same receipt twice changes nothing");
+	CHECK(store_sms_out_receipt(st, "d-3", true, NULL) == 0
+	      && store_sms_out_get(st, ctx, multi, &m) == 0 && m->state == STORE_SMS_OUT_DELIVERED
+	      && str_eq(m->msg_ref, "d-2 d-3  d-4"), "a receipt for the middle part finds the message");
+	talloc_free(m);
+	CHECK(store_sms_out_receipt(st, "d-4", false, "UNDELIV") == 0
+	      && store_sms_out_get(st, ctx, multi, &m) == 0 && m->state == STORE_SMS_OUT_FAILED
+	      && str_eq(m->last_error, "UNDELIV"), "one failed part fails the whole message");
+	talloc_free(m);
+	CHECK(store_sms_out_receipt(st, "d-2", true, NULL) == 0
+	      && store_sms_out_get(st, ctx, multi, &m) == 0 && m->state == STORE_SMS_OUT_FAILED,
+	      "a later delivered part leaves it failed");
+	talloc_free(m);
+	CHECK(store_sms_out_receipt(st, "d-9", false, NULL) == 0
+	      && store_sms_out_get(st, ctx, old, &m) == 0 && m->state == STORE_SMS_OUT_FAILED
+	      && str_eq(m->last_error, "delivery failed"), "a failure without detail says so");
+	talloc_free(m);
+	CHECK(store_sms_out_receipt(st, "d-2 d-3", true, NULL) == -ENOENT
+	      && store_sms_out_receipt(st, "d-5", true, NULL) == -ENOENT
+	      && store_sms_out_receipt(st, "", true, NULL) == -EINVAL
+	      && store_sms_out_receipt(st, NULL, true, NULL) == -EINVAL,
+	      "unknown ids are -ENOENT, none is -EINVAL");
+
+	/* the SMSC wrapped its ids: the newest message owns d-9 */
+	CHECK(store_sms_out_sent(st, reuse, "d-9") == 0 && store_sms_out_receipt(st, "d-9", true, NULL) == 0
+	      && store_sms_out_get(st, ctx, reuse, &m) == 0 && m->state == STORE_SMS_OUT_DELIVERED,
+	      "a reused message id belongs to the newest message");
+	talloc_free(m);
+	CHECK(store_sms_out_get(st, ctx, old, &m) == 0 && m->state == STORE_SMS_OUT_FAILED,
+	      "and the old one is left alone");
+	talloc_free(m);
+}
+
+static void test_numbers(struct store *st)
+{
+	const char *me = "+15558880001";
+	struct store_number *num = NULL;
+
+	clock_set(T0 + 70000);
+	CHECK(store_number_get(st, ctx, me, &num) == -ENOENT && num == NULL, "a number never seen is -ENOENT");
+	CHECK(store_number_set_optout(st, me, true) == 0, "STOP");
+	CHECK(store_number_get(st, ctx, me, &num) == 0 && str_eq(num->msisdn, me) && num->opted_out
+	      && num->lang == NULL && num->updated_at == T0 + 70000, "opted out, no language chosen");
+	talloc_free(num);
+	clock_set(T0 + 70010);
+	CHECK(store_number_set_lang(st, me, "es") == 0
+	      && store_number_get(st, ctx, me, &num) == 0 && str_eq(num->lang, "es") && num->opted_out
+	      && num->updated_at == T0 + 70010, "a language; the opt-out is kept");
+	talloc_free(num);
+	CHECK(store_number_set_optout(st, me, false) == 0
+	      && store_number_get(st, ctx, me, &num) == 0 && !num->opted_out && str_eq(num->lang, "es"),
+	      "START; the language is kept");
+	talloc_free(num);
+	CHECK(store_number_set_lang(st, "+15558880002", "en") == 0
+	      && store_number_get(st, ctx, "+15558880002", &num) == 0 && !num->opted_out
+	      && str_eq(num->lang, "en"), "a language first: not opted out");
+	talloc_free(num);
+	CHECK(store_number_set_lang(st, me, NULL) == 0
+	      && store_number_get(st, ctx, me, &num) == 0 && num->lang == NULL, "NULL forgets the language");
+	talloc_free(num);
+	CHECK(store_number_set_optout(st, NULL, true) == -EINVAL && store_number_set_lang(st, "", "en") == -EINVAL
+	      && store_number_get(st, ctx, NULL, &num) == -EINVAL, "a number is needed");
+}
+
+static void test_sms_transactions(struct store *st, const char *path)
+{
+	const char *me = "+15559990001";
+	struct store *other = store_open(ctx, path, STORE_SYNC_NORMAL);
+	struct store_number *num = NULL;
+	unsigned in_before, queued_before, sent_before, n;
+	int64_t in_id = 0, out_id = 0, sent_id = 0;
+	bool found;
+
+	CHECK(other != NULL, "a second connection to sms.db");
+	if (!other)
+		return;
+	in_before = sms_in_count(st);
+	queued_before = sms_out_count(st, STORE_SMS_OUT_QUEUED);
+	sent_before = sms_out_count(st, STORE_SMS_OUT_SENT);
+	CHECK(store_sms_out_queue(st, me, "to send", "reply", 0, &sent_id) == 0, "queue one to send later");
+	queued_before++;
+
+	/* everything a step of the channel writes, rolled back */
+	CHECK(store_begin(st) == 0, "begin");
+	in_id = sms_in(st, "smpp:test", "tx-1", me, "report", STORE_SMS_IN_NEW, 0);
+	CHECK(in_id && store_sms_in_set_state(st, in_id, STORE_SMS_IN_DONE) == 0
+	      && store_sms_out_queue(st, me, "thanks", "reply", in_id, &out_id) == 0
+	      && store_sms_out_sent(st, sent_id, "tx-ref") == 0
+	      && store_number_set_optout(st, me, true) == 0 && store_number_set_lang(st, me, "es") == 0,
+	      "store, process, queue, send, opt out and choose a language in one transaction");
+	CHECK(sms_in_count(st) == in_before + 1 && sms_in_count(other) == in_before,
+	      "the writer sees its message, the other connection does not");
+	CHECK(store_rollback(st) == 0, "rollback");
+	CHECK(sms_in_count(st) == in_before && sms_out_count(st, STORE_SMS_OUT_QUEUED) == queued_before
+	      && sms_out_count(st, STORE_SMS_OUT_SENT) == sent_before, "no message is left");
+	CHECK(store_number_get(st, ctx, me, &num) == -ENOENT, "no number is left");
+	CHECK(store_sms_out_receipt(st, "tx-ref", true, NULL) == -ENOENT, "no message id is left");
+	CHECK(sms_in(st, "smpp:test", "tx-1", me, "report", STORE_SMS_IN_NEW, 0) != 0,
+	      "the rolled-back msg_ref can be stored");
+	in_before++;
+
+	/* a retransmission and a wrong move inside a group fail alone */
+	CHECK(store_begin(st) == 0, "begin");
+	CHECK(sms_in(st, "smpp:test", "tx-2", me, "again", STORE_SMS_IN_NEW, 0) != 0
+	      && sms_in(st, "smpp:test", "tx-2", me, "again", STORE_SMS_IN_NEW, 0) == 0,
+	      "a retransmission inside the transaction");
+	CHECK(store_sms_out_sent(st, sent_id, "tx-a tx-b") == 0
+	      && store_sms_out_sent(st, sent_id, "tx-c") == -EINVAL, "a second sent inside it is refused");
+	CHECK(store_number_set_lang(st, me, "es") == 0, "and a language");
+	CHECK(store_commit(st) == 0, "commit");
+	CHECK(sms_in_count(other) == in_before + 1 && sms_out_count(other, STORE_SMS_OUT_SENT) == sent_before + 1,
+	      "the other connection sees the message once and the sent one");
+	CHECK(store_sms_out_receipt(other, "tx-b", true, NULL) == 0
+	      && store_sms_out_receipt(other, "tx-c", true, NULL) == -ENOENT,
+	      "the refused sent left no message id");
+	CHECK(store_number_get(other, ctx, me, &num) == 0 && str_eq(num->lang, "es") && !num->opted_out,
+	      "the number as committed");
+	talloc_free(num);
+	CHECK(store_sms_in_recent_same(other, me, "report", T0, 0, &found) == 0 && !found
+	      && store_sms_in_count(other, &n) == 0 && n == in_before + 1, "reads on the other connection");
+	store_close(other);
+}
+
+/*
  * A reader process while this one writes
  */
 
@@ -964,6 +1521,7 @@ int main(int argc, char **argv)
 	test_concurrent_readers();
 	test_migrate_empty();
 	test_migrate_v1();
+	test_migrate_v2();
 	test_migrate_newer();
 
 	path = tmp_path("cases.db");
@@ -976,6 +1534,20 @@ int main(int argc, char **argv)
 		test_list(st);
 		test_transactions(st, path);
 		test_sessions(st, path);
+		store_close(st);
+	}
+
+	path = tmp_path("sms.db");
+	st = store_open(ctx, path, STORE_SYNC_NORMAL);
+	CHECK(st != NULL, "open %s", "sms.db");
+	if (st) {
+		test_sms_in(st, path);
+		test_sms_parts(st);
+		test_sms_pending(st);
+		test_sms_out(st);
+		test_sms_receipts(st);
+		test_numbers(st);
+		test_sms_transactions(st, path);
 		store_close(st);
 	}
 
