@@ -20,7 +20,8 @@ set -eu
 # Every Debian package Stoop needs to build, test and run.
 STOOP_DEBS="build-essential autoconf automake libtool pkg-config
 	libosmocore-dev libtalloc-dev libsqlite3-dev sqlite3 libsndfile1-dev
-	espeak-ng sox libsofia-sip-ua-dev libsofia-sip-ua-glib-dev"
+	espeak-ng sox libsofia-sip-ua-dev libsofia-sip-ua-glib-dev
+	libsmpp34-dev"
 
 PREFIX=/usr/local
 JOBS=2

@@ -13,9 +13,13 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/timer.h>
 #include <osmocom/vty/command.h>
 
 #include "store/store.h"
+#include "sms/sms.h"
+#include "sms/smpp.h"
 
 struct flow_set;
 
@@ -23,6 +27,15 @@ struct flow_set;
 enum stoop_vty_node {
 	STOOP_NODE = _LAST_OSMOVTY_NODE + 1,
 	STORE_NODE,
+	SMS_NODE,
+	SMSC_NODE,
+};
+
+/* One configured SMSC (`smsc NAME` in stoop.cfg) and its ESME. */
+struct app_smsc {
+	struct llist_head list;		/* in app_cfg.smscs */
+	struct smpp_config cfg;
+	struct smpp_esme *esme;		/* made at start-up */
 };
 
 /* Defaults that are not paths (paths depend on STOOP_DATADIR, see main.c). */
@@ -30,6 +43,9 @@ enum stoop_vty_node {
 #define APP_DEFAULT_ENTRY		"main"
 #define APP_DEFAULT_SESSION_EXPIRY_S	(30 * 60)
 #define APP_DEFAULT_VTY_PORT		4311
+#define APP_DEFAULT_SMS_DEDUP_S		10
+#define APP_DEFAULT_SMS_RATE		20	/* texts per number and minute */
+#define APP_DEFAULT_SMS_PARTS_S		120
 
 struct app_cfg {
 	char *flows_dir;		/* every *.flow in it */
@@ -42,6 +58,9 @@ struct app_cfg {
 
 	char *db_path;			/* SQLite file, or ":memory:" */
 	enum store_sync db_sync;
+
+	struct sms_config sms;		/* `sms` node; session expiry from above */
+	struct llist_head smscs;	/* struct app_smsc, `smsc NAME` nodes */
 
 	/* Where these were configured ("stoop.cfg:7"), to name the line when
 	 * the flow set turns out to have no such language or target; NULL for
@@ -58,12 +77,18 @@ struct app {
 
 	struct store *store;
 	struct flow_set *flows;
+	struct sms_channel *sms;	/* NULL without any smsc configured */
+	struct osmo_timer_list sms_tick;
 
 	struct timespec started;	/* CLOCK_MONOTONIC, for uptime */
 	bool quit;
 };
 
 extern struct app *g_app;
+
+/* sms/sms_vty.c: the `sms` and `smsc` nodes, `show sms`. */
+void sms_vty_init(void);
+struct app_smsc *app_smsc_find(const char *name);
 
 /* core/vty.c */
 void stoop_vty_init(void);

@@ -130,6 +130,46 @@ static void app_set_defaults(struct app *app)
 	cfg->recordings_dir = talloc_strdup(app, STOOP_STATEDIR "/recordings");
 	cfg->db_path = talloc_strdup(app, db);
 	cfg->db_sync = STORE_SYNC_FULL;
+	cfg->sms = (struct sms_config){
+		.dedup_window_s = APP_DEFAULT_SMS_DEDUP_S,
+		.rate_per_minute = APP_DEFAULT_SMS_RATE,
+		.parts_timeout_s = APP_DEFAULT_SMS_PARTS_S,
+		.fold = true,
+	};
+	INIT_LLIST_HEAD(&cfg->smscs);
+}
+
+static void app_sms_tick(void *data)
+{
+	struct app *app = data;
+
+	sms_channel_tick(app->sms);
+	osmo_timer_schedule(&app->sms_tick, 1, 0);
+}
+
+/* The SMS channel and one ESME per configured SMSC. */
+static int app_start_sms(struct app *app)
+{
+	struct app_smsc *s;
+
+	if (llist_empty(&app->cfg.smscs))
+		return 0;
+	app->cfg.sms.entry = app->cfg.entry_sms;
+	app->cfg.sms.session_expiry_s = app->cfg.session_expiry_s;
+	app->sms = sms_channel_alloc(app, app->store, app->flows, &app->cfg.sms);
+	if (!app->sms)
+		return -EINVAL;
+	llist_for_each_entry(s, &app->cfg.smscs, list) {
+		s->cfg.fold = app->cfg.sms.fold;
+		s->esme = smpp_esme_alloc(app, app->sms, &s->cfg);
+		if (!s->esme || smpp_esme_start(s->esme) < 0) {
+			LOGP(DMAIN, LOGL_FATAL, "cannot start the SMPP link '%s'\n", s->cfg.name);
+			return -EINVAL;
+		}
+	}
+	osmo_timer_setup(&app->sms_tick, app_sms_tick, app);
+	osmo_timer_schedule(&app->sms_tick, 1, 0);
+	return 0;
 }
 
 /* -c FILE must exist; without -c the installed config is optional. */
@@ -333,8 +373,15 @@ static void app_banner(const struct app *app)
 	LOGP(DMAIN, LOGL_NOTICE, "flows %s: %u flows, %u states; languages %s; "
 	     "entry sms %s, voice %s\n", cfg->flows_dir, flow_set_n_flows(app->flows),
 	     flow_set_n_states(app->flows), langs, cfg->entry_sms, cfg->entry_voice);
-	LOGP(DMAIN, LOGL_NOTICE, "channels: none yet (SMS and SIP arrive in later versions; "
-	     "try stoop-sim)\n");
+	if (app->sms) {
+		struct app_smsc *s;
+		llist_for_each_entry(s, &app->cfg.smscs, list)
+			LOGP(DMAIN, LOGL_NOTICE, "SMS: SMPP link '%s' to %s:%u as '%s', source %s\n",
+			     s->cfg.name, s->cfg.host, s->cfg.port, s->cfg.system_id, s->cfg.source_addr);
+	} else {
+		LOGP(DMAIN, LOGL_NOTICE, "SMS: no smsc configured (add an `smsc NAME` node); "
+		     "try stoop-sim\n");
+	}
 }
 
 int main(int argc, char **argv)
@@ -367,6 +414,7 @@ int main(int argc, char **argv)
 	logging_vty_add_cmds();
 	osmo_talloc_vty_add_cmds();
 	stoop_vty_init();
+	sms_vty_init();
 
 	if (app_read_config(g_app) < 0)
 		exit(1);
@@ -375,6 +423,8 @@ int main(int argc, char **argv)
 	if (app_open_store(g_app) < 0)
 		exit(1);
 	if (app_load_flows(g_app) < 0)
+		exit(1);
+	if (app_start_sms(g_app) < 0)
 		exit(1);
 
 	/* After the config: `line vty` / `bind` may have moved it. */

@@ -543,7 +543,9 @@ static int esme_read(struct smpp_esme *e)
 	}
 	e->rlen += rc;
 	e->last_rx = mono_now();
-	while (e->rlen - off >= SMPP_HDR_LEN && n_acks < SMPP_MAX_BATCH) {
+	while (e->rlen - off >= 4 && n_acks < SMPP_MAX_BATCH) {
+		/* judge the length as soon as it is there: a PDU that claims
+		 * less than a header will never be completed */
 		uint32_t len = osmo_load32be(e->rbuf + off);
 		if (len < SMPP_HDR_LEN || len > SMPP_MAX_PDU) {
 			e->stats.malformed++;
@@ -559,6 +561,13 @@ static int esme_read(struct smpp_esme *e)
 		}
 		handle_pdu(e, e->rbuf + off, len, acks, &n_acks);
 		off += len;
+		if (e->wq.bfd.fd < 0) {
+			/* the PDU took the link down (unbind, bind refused): what
+			 * was stored stays stored; unacknowledged, it comes again */
+			if (batch)
+				sms_batch_commit(e->sc);
+			return -EBADF;
+		}
 	}
 	memmove(e->rbuf, e->rbuf + off, e->rlen - off);
 	e->rlen -= off;

@@ -26,7 +26,8 @@
  *
  * Folding is a policy, not a charset: Spanish á í ó ú are not GSM 03.38 and
  * would force a 70-character UCS-2 message, so replies fold them to their
- * base letter (as most SMS gateways do) while the GSM letters stay.  The
+ * base letter (as most SMS gateways do) while the GSM letters stay.  A text
+ * that needs UCS-2 anyway (an emoji, say) is not folded: nothing is saved.  The
  * segment arithmetic (160/153, 70/67) is the one of 3GPP TS 23.040; a long
  * text is cut at character boundaries, so an escape pair or a surrogate pair
  * moves whole to the next part and a part may carry 152 septets / 66 units.
@@ -250,6 +251,10 @@ int sms_text_size(const char *utf8, bool fold, struct sms_size *out)
 		s += n;
 	}
 	talloc_free(folded);
+	/* folding only helps when it makes the text GSM 03.38: a text that
+	 * needs UCS-2 anyway (an emoji) keeps its accents */
+	if (fold && !gsm)
+		return sms_text_size(utf8, false, out);
 	if (gsm) {
 		out->coding = SMS_CODING_GSM7;
 		out->units = septets;
@@ -375,6 +380,11 @@ int sms_text_encode(void *ctx, const char *utf8, bool fold, uint8_t ref,
 	tmp = talloc_new(NULL);
 	text = fold ? sms_text_fold(tmp, utf8) : talloc_strdup(tmp, utf8);
 	total = text_units(tmp, text, &coding, &units);
+	if (fold && coding == SMS_CODING_UCS2) {
+		/* as in sms_text_size(): UCS-2 anyway, so keep the accents */
+		text = talloc_strdup(tmp, utf8);
+		total = text_units(tmp, text, &coding, &units);
+	}
 	single = coding == SMS_CODING_GSM7 ? SMS_GSM7_SINGLE : SMS_UCS2_SINGLE;
 	max = coding == SMS_CODING_GSM7 ? SMS_GSM7_PART : SMS_UCS2_PART;
 
