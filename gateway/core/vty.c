@@ -35,6 +35,7 @@
 #include "core/logging.h"
 #include "flow/flow.h"
 #include "store/store.h"
+#include "sms/sms.h"
 
 /* Console defaults. */
 #define VTY_CASES_DEFAULT_LIMIT		20
@@ -515,12 +516,23 @@ static int vty_case_status(struct vty *vty, const char *id_text, const char *sta
 		vty_out(vty, "%% %s: %" PRIu64 "%s", console_case_error(rc), id, VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	rc = store_case_set_status(g_app->store, id, status, note, "console");
+	/* the change and the followers' texts are committed together */
+	rc = store_begin(g_app->store);
+	if (rc == 0)
+		rc = store_case_set_status(g_app->store, id, status, note, "console");
+	if (rc == 0 && strcmp(c->status, status))
+		rc = sms_case_status_notify(g_app->store, g_app->flows, id, status);
+	if (rc >= 0)
+		rc = store_commit(g_app->store);
+	else
+		store_rollback(g_app->store);
 	if (rc < 0) {
 		vty_out(vty, "%% %s: %" PRIu64 "%s", console_case_error(rc), id, VTY_NEWLINE);
 		talloc_free(c);
 		return CMD_WARNING;
 	}
+	if (g_app->sms)
+		sms_sender_kick(g_app->sms);
 	LOGP(DMAIN, LOGL_NOTICE, "case %" PRIu64 ": status %s -> %s on the console\n",
 	     id, c->status, status);
 	vty_out(vty, "case %" PRIu64 ": %s -> %s%s", id, c->status, status, VTY_NEWLINE);

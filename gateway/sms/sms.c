@@ -166,7 +166,8 @@ static void leg_end(struct flow_leg *leg, const char *outcome)
 /* The channel's own texts must exist in every language and fit one SMS. */
 static int check_own_prompts(const struct flow_set *fs, bool fold)
 {
-	static const char *const ids[] = { "sms.optout", "sms.optin", "sms.help", "sms.slow_down", "common.expired" };
+	static const char *const ids[] = { "sms.optout", "sms.optin", "sms.help", "sms.slow_down", "common.expired",
+					   "sms.update", "sms.update_tail", "lookup.case" };
 	const char *lang;
 	unsigned l, i;
 	int errors = 0;

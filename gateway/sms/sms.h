@@ -92,3 +92,11 @@ struct sms_stats {
 	uint64_t parts_in, parts_missing;
 };
 const struct sms_stats *sms_channel_stats(const struct sms_channel *sc);
+
+/* sms/sms_notify.c: a case's status changed; queue one text to each
+ * follower that has not opted out, in its language (inside the caller's
+ * transaction).  Returns the number queued or a negative errno. */
+int sms_case_status_notify(struct store *st, const struct flow_set *fs, uint64_t id, const char *status);
+/* The text of such an update, allocated under ctx. */
+char *sms_case_update_text(void *ctx, const struct flow_set *fs, const char *lang, uint64_t id,
+			   const char *status);

@@ -32,6 +32,7 @@
 #include "core/logging.h"
 #include "flow/flow.h"
 #include "store/store.h"
+#include "sms/sms.h"
 
 #define EXIT_INVALID	1
 #define EXIT_USAGE	2
@@ -315,9 +316,10 @@ static int cmd_set_status(int argc, char **argv)
 {
 	struct store_case *c;
 	struct store *st;
+	struct flow_set *fs = NULL;
 	char *note = NULL;
 	uint64_t id;
-	int i, rc;
+	int i, rc, queued = 0;
 
 	if (argc < 3)
 		return usage_error("%s", "usage: set-status ID STATUS [NOTE...]");
@@ -328,18 +330,42 @@ static int cmd_set_status(int argc, char **argv)
 			    : talloc_strdup(ctl.ctx, argv[i]);
 	if (parse_case_id(argv[1], &id) < 0)
 		return EXIT_INVALID;
+	/* the followers' texts need the catalogs: the installed flows and
+	 * prompts (or $STOOP_DATADIR's) */
+	{
+		struct flow_load_opts lo = {
+			.flows_dir = talloc_asprintf(ctl.ctx, "%s/flows", ctl.datadir),
+			.prompts_dir = talloc_asprintf(ctl.ctx, "%s/prompts", ctl.datadir),
+		};
+		if (flow_set_load(ctl.ctx, &lo, &fs, stderr)) {
+			fprintf(stderr, "stoopctl: cannot load the flows and catalogs of %s: "
+				"followers could not be told\n", ctl.datadir);
+			return EXIT_INVALID;
+		}
+	}
 	st = open_store(false);
 	if (!st)
 		return EXIT_INVALID;
 	rc = store_case_get(st, ctl.ctx, id, &c);
 	if (rc == 0)
+		rc = store_begin(st);
+	if (rc == 0) {
 		rc = store_case_set_status(st, id, argv[2], note, "stoopctl");
+		if (rc == 0 && strcmp(c->status, argv[2]))
+			rc = queued = sms_case_status_notify(st, fs, id, argv[2]);
+		if (rc >= 0)
+			rc = store_commit(st);
+		else
+			store_rollback(st);
+	}
 	store_close(st);
 	if (rc < 0) {
 		fprintf(stderr, "stoopctl: %s: %" PRIu64 "\n", console_case_error(rc), id);
 		return EXIT_INVALID;
 	}
 	printf("case %" PRIu64 ": %s -> %s\n", id, c->status, argv[2]);
+	if (queued)
+		printf("%d follower text(s) queued; stoopd sends them\n", queued);
 	return 0;
 }
 

@@ -112,9 +112,19 @@ printf 'id         service        status      channel created              locat
 	>"$tmp/cases-closed.expected"
 same cases-closed "$tmp/cases-closed.out"
 
-run set-status 0 set-status "$id1" in-progress Crew sent today
-echo "case $id1: open -> in-progress" >"$tmp/set-status.expected"
+# The followers are told by text in their language: queued in the store for
+# stoopd to send, with the real catalogs of the source tree.
+STOOP_DATADIR="$STOOP_SRCDIR" run set-status 0 set-status "$id1" in-progress Crew sent today
+printf 'case %s: open -> in-progress\n2 follower text(s) queued; stoopd sends them\n' "$id1" \
+	>"$tmp/set-status.expected"
 same set-status "$tmp/set-status.out"
+sqlite3 "$db" "SELECT msisdn, reason, state, text FROM sms_out ORDER BY id" >"$tmp/queued.got" 2>&1
+cat >"$tmp/queued.expected" <<EOF
++15551230001|status|queued|City 311 update: Case $id1 is in progress. A crew is working on it. Reply STOP to stop updates.
++15551230002|status|queued|City 311 update: Case $id1 is in progress. A crew is working on it. Reply STOP to stop updates.
+EOF
+diff -u "$tmp/queued.expected" "$tmp/queued.got" >"$tmp/queued.diff"
+result $? "set-status: one text queued per follower, nothing else" "$tmp/queued.diff"
 run case 0 case "$id1"
 cat >"$tmp/case.expected" <<EOF
 case $id1

@@ -368,6 +368,43 @@ async function main() {
 	const ok = await smsc.wait((e) => e.ev === 'submit' && e.to === H && e.status === 0, 15000, m);
 	check(ok !== null, 'the reply is sent again after the back-off and accepted', smsc.since(m, (e) => e.to === H));
 
+	// a status change reaches each follower once by text, in its language,
+	// and not the follower who opted out
+	const P = ['+15551230010', '+15551230011', '+15551230012'];
+	let caseId = null;
+	for (const [i, who] of P.entries()) {
+		m = smsc.mark();
+		smsc.send({ cmd: 'deliver', from: who, text: (i === 1 ? 'BACHE' : 'POTHOLE') + ' 40 Pine St', id: 'p' + i + 'a' });
+		await expectReply(smsc, m, who, 'follower ' + (i + 1) + ': a pothole at 40 Pine St', (x) => /SKIP|OMITIR/i.test(x.text));
+		m = smsc.mark();
+		smsc.send({ cmd: 'deliver', from: who, text: i === 1 ? 'omitir' : 'skip', id: 'p' + i + 'b' });
+		await expectReply(smsc, m, who, 'follower ' + (i + 1) + ': read back', (x) => /Pine/.test(x.text));
+		m = smsc.mark();
+		smsc.send({ cmd: 'deliver', from: who, text: i === 1 ? 'si' : 'yes', id: 'p' + i + 'c' });
+		r = await expectReply(smsc, m, who, 'follower ' + (i + 1) + ': filed or joined, with the case number',
+			(x) => /\d{7}/.test(x.text));
+		const id = r && /(\d{7})/.exec(r[r.length - 1].text)[1];
+		if (i === 0) caseId = id;
+		else check(id === caseId, 'follower ' + (i + 1) + ' joined the same case', [id, caseId]);
+	}
+	m = smsc.mark();
+	smsc.send({ cmd: 'deliver', from: P[2], text: 'STOP', id: 'p2stop' });
+	await expectReply(smsc, m, P[2], 'the third follower opts out', (x) => x.text === catalog('en', 'sms.optout'));
+	m = smsc.mark();
+	const ctl = require('child_process').spawnSync(path.join(build, 'gateway/stoopctl'),
+		['-d', path.join(tmp, 'main.db'), 'set-status', String(caseId), 'in-progress', 'crew', 'sent'],
+		{ env: Object.assign({}, process.env, { STOOP_DATADIR: src }), encoding: 'utf8', timeout: 20000 });
+	check(ctl.status === 0 && /2 follower text\(s\) queued/.test(ctl.stdout), 'stoopctl set-status queues a text for the two followers still subscribed',
+		[ctl.status, ctl.stdout, ctl.stderr]);
+	await sleep(3000);
+	const upd = (who) => replies(smsc, m, who).map((x) => x.text);
+	check(upd(P[0]).length === 1 && upd(P[0])[0] === 'City 311 update: Case ' + caseId
+		+ ' is in progress. A crew is working on it. Reply STOP to stop updates.',
+	'stoopd sends the queued update: exactly one text to the reporter', upd(P[0]));
+	check(upd(P[1]).length === 1 && upd(P[1])[0].startsWith('311 de la Ciudad, novedad: El caso ' + caseId + ' esta en proceso.'),
+		'exactly one, in Spanish, to the follower who reported in Spanish', upd(P[1]));
+	check(upd(P[2]).length === 0, 'nothing to the follower who opted out', upd(P[2]));
+
 	// rate limit: 20 a minute, then one refusal, then silence
 	const R = '+15551230009';
 	m = smsc.mark();
