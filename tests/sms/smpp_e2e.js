@@ -417,6 +417,29 @@ async function main() {
 	check(slow.length === 1 && rr.length === 21, 'over 20 texts a minute: 20 answers, one polite refusal, then silence',
 		rr.map((x) => x.text.slice(0, 30)));
 
+	// delivery receipts mark the replies delivered in the store
+	const K = '+15551230013';
+	smsc.send({ cmd: 'receipts', on: true });
+	m = smsc.mark();
+	smsc.send({ cmd: 'deliver', from: K, text: 'menu', id: 'k1' });
+	await expectReply(smsc, m, K, 'a reply while the SMSC sends receipts', (x) => /\n1 Report a problem/.test(x.text));
+	const rcpt = await smsc.wait((e) => e.ev === 'deliver_resp' && /^receipt:/.test(e.id || ''), 5000, m);
+	check(rcpt && rcpt.status === 0, 'the delivery receipt is acknowledged', rcpt);
+	await sleep(500);
+	const q = require('child_process').spawnSync('sqlite3', [path.join(tmp, 'main.db'),
+		"SELECT state FROM sms_out WHERE msisdn = '" + K + "'"], { encoding: 'utf8', timeout: 10000 });
+	check(q.stdout.trim() === 'delivered', 'the store marks that reply delivered', q.stdout + q.stderr);
+	smsc.send({ cmd: 'receipts', on: false });
+
+	// an unknown command from the SMSC gets generic_nack, the link stays up
+	m = smsc.mark();
+	smsc.send({ cmd: 'malformed', kind: 'unknown_command' });
+	const nack = await smsc.wait((e) => e.ev === 'generic_nack' && e.dir === 'in', 5000, m);
+	check(nack && nack.status === 3, 'an unknown command gets generic_nack ESME_RINVCMDID', nack);
+	m = smsc.mark();
+	smsc.send({ cmd: 'deliver', from: K, text: 'help', id: 'k2' });
+	await expectReply(smsc, m, K, 'and the same link answers the next text', (x) => x.text === catalog('en', 'sms.help'));
+
 	check(sd.exitCode === null, 'stoopd is still running after all of it');
 	const leaks = /AddressSanitizer|runtime error/.test(stoopdLog('main'));
 	check(!leaks, 'no sanitizer report in stoopd\'s log');
