@@ -18,7 +18,8 @@
  *
  * The keyword lists follow the US carriers' conventions (CTIA); their
  * replies are the catalog prompts sms.optout, sms.optin, sms.help and
- * sms.slow_down in the number's language.
+ * sms.slow_down in the number's language; an idle conversation ends with
+ * sms.expired (sms_channel_tick()).
  */
 #include <string.h>
 #include <strings.h>
@@ -166,7 +167,7 @@ static void leg_end(struct flow_leg *leg, const char *outcome)
 /* The channel's own texts must exist in every language and fit one SMS. */
 static int check_own_prompts(const struct flow_set *fs, bool fold)
 {
-	static const char *const ids[] = { "sms.optout", "sms.optin", "sms.help", "sms.slow_down", "common.expired",
+	static const char *const ids[] = { "sms.optout", "sms.optin", "sms.help", "sms.slow_down", "sms.expired",
 					   "sms.update", "sms.update_tail", "lookup.case" };
 	const char *lang;
 	unsigned l, i;
@@ -708,7 +709,7 @@ void sms_channel_tick(struct sms_channel *sc)
 				struct store_number *num = NULL;
 				bool opted_out = store_number_get(sc->st, tmp, msisdn, &num) == 0 && num->opted_out;
 				if (!opted_out)
-					queue_prompt(sc, msisdn, flow_inst_lang(sc->fi), "common.expired", "expired", 0);
+					queue_prompt(sc, msisdn, flow_inst_lang(sc->fi), "sms.expired", "expired", 0);
 				log_session_end(sc, keys[i], "expired");
 				TALLOC_FREE(sc->fi);
 			} else {

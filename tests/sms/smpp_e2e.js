@@ -113,7 +113,7 @@ function startStoopd(port, name, extra) {
 		'stoop',
 		' flows-dir ' + path.join(src, 'flows'),
 		' prompts-dir ' + path.join(src, 'prompts'),
-		' session-expiry 30m',
+		' session-expiry ' + ((extra && extra.expiry) || '30m'),
 		'store',
 		' database ' + path.join(tmp, name + '.db'),
 		' synchronous normal',
@@ -443,6 +443,24 @@ async function main() {
 	check(sd.exitCode === null, 'stoopd is still running after all of it');
 	const leaks = /AddressSanitizer|runtime error/.test(stoopdLog('main'));
 	check(!leaks, 'no sanitizer report in stoopd\'s log');
+
+	// an idle conversation ends with a polite text; the next text starts afresh
+	sd.kill('SIGTERM');
+	await smsc.wait((e) => e.ev === 'closed', 5000, smsc.mark());
+	m = smsc.mark();
+	const ex = startStoopd(port, 'expiry', { expiry: '2s' });
+	await smsc.wait((e) => e.ev === 'bind' && e.ok === true, 10000, m);
+	const X = '+15551230014';
+	m = smsc.mark();
+	smsc.send({ cmd: 'deliver', from: X, text: 'report', id: 'x1' });
+	await expectReply(smsc, m, X, 'a conversation starts (expiry configured at 2 s)', (x) => /\n1 Pothole/.test(x.text));
+	m = smsc.mark();
+	await expectReply(smsc, m, X, 'left idle, it ends with one polite text', (x) => x.text === catalog('en', 'sms.expired'), 8000);
+	m = smsc.mark();
+	smsc.send({ cmd: 'deliver', from: X, text: 'hello', id: 'x2' });
+	await expectReply(smsc, m, X, 'the next text starts at the main menu again',
+		(x) => x.text.startsWith(catalog('en', 'main.welcome')));
+	ex.kill('SIGTERM');
 }
 
 main().catch((e) => {
