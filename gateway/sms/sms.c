@@ -357,6 +357,7 @@ static int run_flow(struct sms_channel *sc, const char *msisdn, const char *lang
 	} else if (rc != -ENOENT) {
 		return rc;
 	}
+	rc = 0;
 	if (!sc->fi)
 		sc->fi = flow_inst_new(sc, sc->fs, sc->st, &sc->leg, &opts);
 	if (!sc->fi)
