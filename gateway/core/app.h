@@ -20,6 +20,7 @@
 #include "store/store.h"
 #include "sms/sms.h"
 #include "sms/smpp.h"
+#include "sms/sip_message.h"
 
 struct flow_set;
 
@@ -29,6 +30,7 @@ enum stoop_vty_node {
 	STORE_NODE,
 	SMS_NODE,
 	SMSC_NODE,
+	SIP_SMS_NODE,
 };
 
 /* One configured SMSC (`smsc NAME` in stoop.cfg) and its ESME. */
@@ -61,6 +63,8 @@ struct app_cfg {
 
 	struct sms_config sms;		/* `sms` node; session expiry from above */
 	struct llist_head smscs;	/* struct app_smsc, `smsc NAME` nodes */
+	bool sip_sms;			/* a `sip-sms` node was configured */
+	struct sip_message_config sip;	/* its settings (peers a talloc array) */
 
 	/* Where these were configured ("stoop.cfg:7"), to name the line when
 	 * the flow set turns out to have no such language or target; NULL for
@@ -77,7 +81,8 @@ struct app {
 
 	struct store *store;
 	struct flow_set *flows;
-	struct sms_channel *sms;	/* NULL without any smsc configured */
+	struct sms_channel *sms;	/* NULL without any smsc or sip-sms configured */
+	struct sip_message *sip_sms;	/* SMS over SIP MESSAGE, if configured */
 	struct osmo_timer_list sms_tick;
 
 	struct timespec started;	/* CLOCK_MONOTONIC, for uptime */
@@ -86,7 +91,7 @@ struct app {
 
 extern struct app *g_app;
 
-/* sms/sms_vty.c: the `sms` and `smsc` nodes, `show sms`. */
+/* sms/sms_vty.c: the `sms`, `smsc` and `sip-sms` nodes, `show sms`. */
 void sms_vty_init(void);
 struct app_smsc *app_smsc_find(const char *name);
 

@@ -11,7 +11,10 @@
  * STOOP_DATADIR and STOOP_DB override them so stoopd runs from a source
  * tree, and the config file overrides both.
  *
- * The loop is libosmocore's: `while (!quit) osmo_select_main_ctx(0)`.
+ * The loop is libosmocore's: `while (!quit) glib_loop_iterate()`, which is
+ * osmo_select_main_ctx(0) plus one iteration of glib's main context, where
+ * sofia-sip runs (core/glib_loop.c says why it is this way round).  On the
+ * way out the SIP user agent is shut down before the store closes.
  * Signals arrive through a signalfd, so SIGINT/SIGTERM (quit) and SIGUSR1
  * (talloc report on stderr) are handled inside the loop, not in a signal
  * handler.  Configuration and console commands are in core/vty.c, the state
@@ -42,6 +45,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "core/app.h"
+#include "core/glib_loop.h"
 #include "core/logging.h"
 #include "flow/flow.h"
 #include "store/store.h"
@@ -137,6 +141,9 @@ static void app_set_defaults(struct app *app)
 		.fold = true,
 	};
 	INIT_LLIST_HEAD(&cfg->smscs);
+	cfg->sip = (struct sip_message_config){
+		.local_port = SIP_MESSAGE_DEFAULT_PORT,
+	};
 }
 
 static void app_sms_tick(void *data)
@@ -147,12 +154,13 @@ static void app_sms_tick(void *data)
 	osmo_timer_schedule(&app->sms_tick, 1, 0);
 }
 
-/* The SMS channel and one ESME per configured SMSC. */
+/* The SMS channel, one ESME per configured SMSC and the SIP MESSAGE user
+ * agent if there is a sip-sms node. */
 static int app_start_sms(struct app *app)
 {
 	struct app_smsc *s;
 
-	if (llist_empty(&app->cfg.smscs))
+	if (llist_empty(&app->cfg.smscs) && !app->cfg.sip_sms)
 		return 0;
 	app->cfg.sms.entry = app->cfg.entry_sms;
 	app->cfg.sms.session_expiry_s = app->cfg.session_expiry_s;
@@ -167,9 +175,45 @@ static int app_start_sms(struct app *app)
 			return -EINVAL;
 		}
 	}
+	if (app->cfg.sip_sms) {
+		if (glib_loop_init(app) < 0)
+			return -EINVAL;
+		app->sip_sms = sip_message_alloc(app, app->sms, &app->cfg.sip);
+		if (sip_message_start(app->sip_sms) < 0) {
+			LOGP(DMAIN, LOGL_FATAL, "cannot start SMS over SIP MESSAGE (see above), "
+			     "stoopd not started\n");
+			return -EINVAL;
+		}
+	}
 	osmo_timer_setup(&app->sms_tick, app_sms_tick, app);
 	osmo_timer_schedule(&app->sms_tick, 1, 0);
 	return 0;
+}
+
+static void app_stop_timeout(void *data)
+{
+	bool *expired = data;
+
+	*expired = true;
+}
+
+/* Let the SIP user agent finish what it has under way (a second or two at
+ * most), then free it, while the store is still open for its results. */
+static void app_stop_sip(struct app *app)
+{
+	struct osmo_timer_list limit;
+	bool expired = false;
+
+	if (!app->sip_sms)
+		return;
+	sip_message_shutdown(app->sip_sms);
+	osmo_timer_setup(&limit, app_stop_timeout, &expired);
+	osmo_timer_schedule(&limit, 3, 0);
+	while (!sip_message_stopped(app->sip_sms) && !expired)
+		glib_loop_iterate();
+	osmo_timer_del(&limit);
+	sip_message_free(app->sip_sms);
+	app->sip_sms = NULL;
 }
 
 /* -c FILE must exist; without -c the installed config is optional. */
@@ -378,9 +422,13 @@ static void app_banner(const struct app *app)
 		llist_for_each_entry(s, &app->cfg.smscs, list)
 			LOGP(DMAIN, LOGL_NOTICE, "SMS: SMPP link '%s' to %s:%u as '%s', source %s\n",
 			     s->cfg.name, s->cfg.host, s->cfg.port, s->cfg.system_id, s->cfg.source_addr);
+		if (app->sip_sms)
+			LOGP(DMAIN, LOGL_NOTICE, "SMS: SIP MESSAGE on %s port %u from %u peer%s\n",
+			     app->cfg.sip.local_ip, app->cfg.sip.local_port, app->cfg.sip.n_peers,
+			     app->cfg.sip.n_peers == 1 ? "" : "s");
 	} else {
-		LOGP(DMAIN, LOGL_NOTICE, "SMS: no smsc configured (add an `smsc NAME` node); "
-		     "try stoop-sim\n");
+		LOGP(DMAIN, LOGL_NOTICE, "SMS: no smsc or sip-sms configured (add an `smsc NAME` or a "
+		     "`sip-sms` node); try stoop-sim\n");
 	}
 }
 
@@ -442,8 +490,10 @@ int main(int argc, char **argv)
 	app_banner(g_app);
 
 	while (!g_app->quit)
-		osmo_select_main_ctx(0);
+		glib_loop_iterate();
 
+	app_stop_sip(g_app);
+	glib_loop_fini();
 	telnet_exit();
 	store_close(g_app->store);
 	g_app->store = NULL;

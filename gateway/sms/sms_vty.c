@@ -1,6 +1,7 @@
 /* sms_vty.c -- the SMS channel's configuration and console: the `sms` node
  * (dedup window, rate limit, long-text parts, accent folding), one `smsc
- * NAME` node per SMSC Stoop binds to, and `show sms`.
+ * NAME` node per SMSC Stoop binds to, the `sip-sms` node (texts over SIP
+ * MESSAGE from an allow-list of peers), and `show sms`.
  *
  *   sms
  *    dedup-window 10s
@@ -15,6 +16,12 @@
  *    source-addr 311
  *    window 10
  *    mps 50
+ *   sip-sms
+ *    local-ip 127.0.0.1
+ *    local-port 5060
+ *    peer 127.0.0.1
+ *    peer 10.0.0.7 port 5070
+ *    from-uri sip:311@127.0.0.1
  *
  * Values land in g_app->cfg (core/app.h); the channel and the ESMEs are
  * created from them at start-up (core/main.c), so changes made on the
@@ -24,6 +31,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <inttypes.h>
+#include <arpa/inet.h>
 
 #include <talloc.h>
 
@@ -35,6 +43,7 @@
 #include "core/app.h"
 #include "sms/sms.h"
 #include "sms/smpp.h"
+#include "sms/sip_message.h"
 #include "store/store.h"
 
 static struct cmd_node sms_node = {
@@ -46,6 +55,12 @@ static struct cmd_node sms_node = {
 static struct cmd_node smsc_node = {
 	SMSC_NODE,
 	"%s(config-smsc)# ",
+	1,
+};
+
+static struct cmd_node sip_sms_node = {
+	SIP_SMS_NODE,
+	"%s(config-sip-sms)# ",
 	1,
 };
 
@@ -320,10 +335,141 @@ DEFUN(cfg_smsc_no_dlr, cfg_smsc_no_dlr_cmd, "no registered-delivery",
 }
 
 /*
+ * sip-sms
+ */
+static int config_write_sip_sms(struct vty *vty)
+{
+	const struct sip_message_config *c = &g_app->cfg.sip;
+	unsigned i;
+
+	if (!g_app->cfg.sip_sms)
+		return CMD_SUCCESS;
+	vty_out(vty, "sip-sms%s", VTY_NEWLINE);
+	vty_out(vty, " local-ip %s%s", c->local_ip, VTY_NEWLINE);
+	vty_out(vty, " local-port %u%s", c->local_port, VTY_NEWLINE);
+	for (i = 0; i < c->n_peers; i++) {
+		if (c->peers[i].port == SIP_MESSAGE_DEFAULT_PORT)
+			vty_out(vty, " peer %s%s", c->peers[i].ip, VTY_NEWLINE);
+		else
+			vty_out(vty, " peer %s port %u%s", c->peers[i].ip, c->peers[i].port, VTY_NEWLINE);
+	}
+	if (c->from_uri && *c->from_uri)
+		vty_out(vty, " from-uri %s%s", c->from_uri, VTY_NEWLINE);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_sms, cfg_sip_sms_cmd, "sip-sms",
+      "Texts over SIP MESSAGE (RFC 3428) from configured peers\n")
+{
+	struct sip_message_config *c = &g_app->cfg.sip;
+
+	if (!g_app->cfg.sip_sms) {
+		g_app->cfg.sip_sms = true;
+		if (!c->local_ip)
+			c->local_ip = talloc_strdup(g_app, SIP_MESSAGE_DEFAULT_IP);
+		if (!c->local_port)
+			c->local_port = SIP_MESSAGE_DEFAULT_PORT;
+		stoop_vty_note_restart(vty);
+	}
+	vty->node = SIP_SMS_NODE;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_sms_ip, cfg_sip_sms_ip_cmd, "local-ip A.B.C.D",
+      "The address stoopd listens on for SIP (UDP and TCP)\n" "IPv4 address of this host\n")
+{
+	osmo_talloc_replace_string(g_app, (char **)&g_app->cfg.sip.local_ip, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_sms_port, cfg_sip_sms_port_cmd, "local-port <1-65535>",
+      "The port stoopd listens on for SIP\n" "Port (5060 is SIP's)\n")
+{
+	g_app->cfg.sip.local_port = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
+static int sip_peer_index(const char *ip)
+{
+	const struct sip_message_config *c = &g_app->cfg.sip;
+	unsigned i;
+
+	for (i = 0; i < c->n_peers; i++)
+		if (!strcmp(c->peers[i].ip, ip))
+			return i;
+	return -1;
+}
+
+static int sip_peer_set(struct vty *vty, const char *ip, unsigned port)
+{
+	struct sip_message_config *c = &g_app->cfg.sip;
+	struct sip_message_peer *p;
+	struct in_addr in;
+	int i = sip_peer_index(ip);
+
+	if (inet_pton(AF_INET, ip, &in) != 1) {
+		vty_out(vty, "%% '%s' is not an IPv4 address%s", ip, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (i < 0) {
+		p = talloc_realloc(g_app, c->peers, struct sip_message_peer, c->n_peers + 1);
+		if (!p)
+			return CMD_WARNING;
+		c->peers = p;
+		i = c->n_peers++;
+	}
+	/* the normalised form: the allow-list compares text */
+	inet_ntop(AF_INET, &in, c->peers[i].ip, sizeof(c->peers[i].ip));
+	c->peers[i].port = port;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_sms_peer, cfg_sip_sms_peer_cmd, "peer A.B.C.D",
+      "A peer allowed to send texts; replies for its residents go to its port 5060\n"
+      "The peer's IPv4 address (the source address of its MESSAGEs)\n")
+{
+	return sip_peer_set(vty, argv[0], SIP_MESSAGE_DEFAULT_PORT);
+}
+
+DEFUN(cfg_sip_sms_peer_port, cfg_sip_sms_peer_port_cmd, "peer A.B.C.D port <1-65535>",
+      "A peer allowed to send texts\n"
+      "The peer's IPv4 address (the source address of its MESSAGEs)\n"
+      "Where replies for its residents go\n" "The peer's SIP port\n")
+{
+	return sip_peer_set(vty, argv[0], atoi(argv[1]));
+}
+
+DEFUN(cfg_sip_sms_no_peer, cfg_sip_sms_no_peer_cmd, "no peer A.B.C.D",
+      NO_STR "Take a peer off the allow-list\n" "The peer's IPv4 address\n")
+{
+	struct sip_message_config *c = &g_app->cfg.sip;
+	int i = sip_peer_index(argv[0]);
+
+	if (i < 0) {
+		vty_out(vty, "%% No peer %s%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	memmove(&c->peers[i], &c->peers[i + 1], (c->n_peers - i - 1) * sizeof(c->peers[0]));
+	c->n_peers--;
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_sip_sms_from, cfg_sip_sms_from_cmd, "from-uri URI",
+      "The From of replies\n" "A SIP URI, e.g. sip:311@gateway.example.org\n")
+{
+	if (strncmp(argv[0], "sip:", 4) && strncmp(argv[0], "sips:", 5)) {
+		vty_out(vty, "%% from-uri must be a sip: or sips: URI%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	osmo_talloc_replace_string(g_app, (char **)&g_app->cfg.sip.from_uri, argv[0]);
+	return CMD_SUCCESS;
+}
+
+/*
  * show sms
  */
 DEFUN(show_sms, show_sms_cmd, "show sms",
-      SHOW_STR "The SMS channel: SMSC links, texts in and out, the queue\n")
+      SHOW_STR "The SMS channel: SMSC links, SIP MESSAGE, texts in and out, the queue\n")
 {
 	struct app_smsc *s;
 	unsigned q = 0, sent = 0, dlv = 0, failed = 0, in = 0;
@@ -346,6 +492,17 @@ DEFUN(show_sms, show_sms_cmd, "show sms",
 			"), generic_nack %" PRIu64 ", malformed %" PRIu64 "%s", st->deliver_in, st->deliver_bad,
 			st->receipts, st->submit_out, st->submit_ok, st->submit_throttled, st->submit_failed,
 			st->submit_timeouts, st->generic_nacks, st->malformed, VTY_NEWLINE);
+	}
+	if (g_app->sip_sms) {
+		const struct sip_message_stats *st = sip_message_stats(g_app->sip_sms);
+		vty_out(vty, "sip-sms %s:%u: MESSAGE in %" PRIu64 " (accepted %" PRIu64 ", again %" PRIu64
+			"; refused: peer %" PRIu64 ", type %" PRIu64 ", body %" PRIu64 ", from %" PRIu64
+			", store %" PRIu64 ")%s", g_app->cfg.sip.local_ip, g_app->cfg.sip.local_port, st->in,
+			st->accepted, st->duplicates, st->refused_peer, st->refused_type, st->refused_body,
+			st->refused_from, st->store_errors, VTY_NEWLINE);
+		vty_out(vty, "  MESSAGE out %" PRIu64 " (ok %" PRIu64 ", temporary failures %" PRIu64
+			", refused %" PRIu64 "), outstanding %u%s", st->out, st->out_ok, st->out_temporary,
+			st->out_permanent, st->outstanding, VTY_NEWLINE);
 	}
 	{
 		const struct sms_stats *st = sms_channel_stats(g_app->sms);
@@ -393,6 +550,15 @@ void sms_vty_init(void)
 	install_element(SMSC_NODE, &cfg_smsc_reconnect_cmd);
 	install_element(SMSC_NODE, &cfg_smsc_dlr_cmd);
 	install_element(SMSC_NODE, &cfg_smsc_no_dlr_cmd);
+
+	install_element(CONFIG_NODE, &cfg_sip_sms_cmd);
+	install_node(&sip_sms_node, config_write_sip_sms);
+	install_element(SIP_SMS_NODE, &cfg_sip_sms_ip_cmd);
+	install_element(SIP_SMS_NODE, &cfg_sip_sms_port_cmd);
+	install_element(SIP_SMS_NODE, &cfg_sip_sms_peer_cmd);
+	install_element(SIP_SMS_NODE, &cfg_sip_sms_peer_port_cmd);
+	install_element(SIP_SMS_NODE, &cfg_sip_sms_no_peer_cmd);
+	install_element(SIP_SMS_NODE, &cfg_sip_sms_from_cmd);
 
 	install_element_ve(&show_sms_cmd);
 }

@@ -1,0 +1,48 @@
+/* sip_message.h -- SMS over SIP MESSAGE (RFC 3428): a sofia-sip user agent
+ * that takes residents' texts from configured SIP peers (an SMS gateway, a
+ * carrier's IMS edge, Kamailio) and sends the replies back to them as
+ * MESSAGE.  Implemented in sms/sip_message.c; its su_root runs in glib's
+ * main context, which core/glib_loop.c drives from stoopd's loop. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct sms_channel;
+struct sip_message;
+
+#define SIP_MESSAGE_DEFAULT_IP		"127.0.0.1"
+#define SIP_MESSAGE_DEFAULT_PORT	5060
+#define SIP_MESSAGE_MAX_BODY		1600	/* bytes; a longer body gets 413 */
+
+/* A peer allowed to send texts, and where replies for its residents go. */
+struct sip_message_peer {
+	char ip[16];			/* dotted quad, compared with the source address */
+	uint16_t port;			/* replies go to sip:<number>@ip:port */
+};
+
+struct sip_message_config {
+	const char *local_ip;		/* the address stoopd listens on (UDP and TCP) */
+	uint16_t local_port;
+	const char *from_uri;		/* From of replies; NULL: sip:311@local_ip */
+	struct sip_message_peer *peers;	/* the allow-list */
+	unsigned n_peers;
+	unsigned window;		/* replies awaiting their final response; 0: 32 */
+};
+
+struct sip_message *sip_message_alloc(void *ctx, struct sms_channel *sc, const struct sip_message_config *cfg);
+/* Bind the socket and start answering.  Needs glib_loop_init() first. */
+int sip_message_start(struct sip_message *sm);
+/* Stop: outstanding requests end, then sip_message_stopped() is true (the
+ * loop must keep turning until then); sip_message_free() releases it all. */
+void sip_message_shutdown(struct sip_message *sm);
+bool sip_message_stopped(const struct sip_message *sm);
+void sip_message_free(struct sip_message *sm);
+
+struct sip_message_stats {
+	uint64_t in, accepted, duplicates;
+	uint64_t refused_peer, refused_type, refused_body, refused_from, store_errors;
+	uint64_t out, out_ok, out_temporary, out_permanent;
+	unsigned outstanding;
+};
+const struct sip_message_stats *sip_message_stats(const struct sip_message *sm);

@@ -1,0 +1,351 @@
+#!/bin/bash
+# sip_message.sh -- SMS over SIP MESSAGE end to end, against real peers on
+# the loopback: sipsak sends residents' texts to stoopd (a request file per
+# case, so Call-ID, CSeq, Content-Type and the body's bytes are exactly
+# what the case needs), and sipp plays the peer that receives stoopd's
+# replies (tests/sms/sip_uas.xml, 200 OK; a copy answering 404 for the
+# peer that refuses).  Each check asserts what the peer or the resident
+# would see, then what the store holds (sqlite3 on the test database):
+#   a text -> 202 and a reply MESSAGE with the main menu; HELP; a source
+#   address off the allow-list -> 403 and nothing stored; invalid UTF-8,
+#   an empty or too long body, another Content-Type, a From that is not a
+#   number -> 4xx and stoopd runs on; the same Call-ID and CSeq twice ->
+#   202 both times, stored and answered once; replies go to the peer the
+#   text came from, a refusal there fails the reply for good, a peer that
+#   is down leaves it queued for a retry; no body and no whole number in
+#   the log; SIGTERM stops it cleanly.
+# TAP lines on stdout; every wait is bounded.  Env: STOOP_SRCDIR,
+# STOOP_BUILDDIR.
+set -u
+export LC_ALL=C
+src=${STOOP_SRCDIR:?}
+build=${STOOP_BUILDDIR:?}
+stoopd="$build/gateway/stoopd"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/stoop-sip.XXXXXX")
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+n=0
+failed=0
+
+result() {	# result STATUS NAME [DETAIL...]
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		shift 2
+		[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/  # /' | head -40
+		failed=$((failed + 1))
+	fi
+}
+
+for tool in sipsak sipp sqlite3; do
+	if ! command -v $tool >/dev/null; then
+		result 1 "$tool is installed (apt-get install ${tool/sipp/sip-tester})"
+		exit 1
+	fi
+done
+
+# wait_for SECONDS COMMAND...: until COMMAND succeeds, polling every 0.1 s.
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	while ! "$@"; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# A catalog text as stoopd sends it by SMS (the @sms variant if there is one).
+catalog() {
+	local f="$src/prompts/en/catalog" t
+	t=$(sed -n "s/^$1@sms *= *//p" "$f")
+	[ -n "$t" ] || t=$(sed -n "s/^$1 *= *//p" "$f")
+	printf '%s' "$t"
+}
+
+random_port() { echo $((20000 + RANDOM % 40000)); }
+
+# --------------------------------------------------------------- the peers
+# sipp UAS receiving replies: PEER answers 200, REFUSER 404 (on 127.0.0.3).
+sed 's|SIP/2.0 200 OK|SIP/2.0 404 Not Found|' "$src/tests/sms/sip_uas.xml" >"$tmp/sip_refuse.xml"
+
+start_uas() {	# start_uas NAME SCENARIO IP: sets uas_port, uas_pid
+	local try
+	for try in 1 2 3 4 5; do
+		uas_port=$(random_port)
+		timeout 280 sipp -sf "$2" -i "$3" -p "$uas_port" -m 1000 -nostdin \
+			-trace_msg -message_file "$tmp/$1.msg" -trace_err -error_file "$tmp/$1.err" \
+			>"$tmp/$1.out" 2>&1 &
+		uas_pid=$!
+		sleep 0.5
+		kill -0 "$uas_pid" 2>/dev/null && return 0
+	done
+	return 1
+}
+start_uas peer "$src/tests/sms/sip_uas.xml" 127.0.0.1
+result $? "sipp listens as the SIP peer that takes replies (127.0.0.1:$uas_port)" "$(cat "$tmp/peer.out" 2>/dev/null)"
+peer_port=$uas_port
+pids="$pids $uas_pid"
+start_uas refuser "$tmp/sip_refuse.xml" 127.0.0.3
+result $? "sipp listens as a peer that refuses replies with 404 (127.0.0.3:$uas_port)" \
+	"$(cat "$tmp/refuser.out" 2>/dev/null)"
+refuser_port=$uas_port
+pids="$pids $uas_pid"
+down_port=$(random_port)	# 127.0.0.4: a peer with nothing listening
+
+# ------------------------------------------------------------------ stoopd
+db="$tmp/stoop.db"
+start_stoopd() {	# sets sip_port, stoopd_pid
+	local try vty
+	for try in 1 2 3 4 5; do
+		sip_port=$(random_port)
+		vty=$(random_port)
+		cat >"$tmp/stoop.cfg" <<EOF
+log stderr
+ logging filter all 1
+ logging color 0
+ logging timestamp 0
+ logging print category 1
+ logging level set-all notice
+ logging level sms info
+line vty
+ bind 127.0.0.1 $vty
+stoop
+ flows-dir $src/flows
+ prompts-dir $src/prompts
+store
+ database $db
+ synchronous normal
+sms
+ no dedup-window
+sip-sms
+ local-ip 127.0.0.1
+ local-port $sip_port
+ peer 127.0.0.1 port $peer_port
+ peer 127.0.0.3 port $refuser_port
+ peer 127.0.0.4 port $down_port
+ from-uri sip:311@127.0.0.1
+EOF
+		: >"$tmp/stoopd.log"
+		"$stoopd" -c "$tmp/stoop.cfg" >>"$tmp/stoopd.log" 2>&1 &
+		stoopd_pid=$!
+		if wait_for 10 grep -q 'stoopd .* started\|not started\|cannot' "$tmp/stoopd.log" \
+		   && grep -q 'stoopd .* started' "$tmp/stoopd.log"; then
+			return 0
+		fi
+		kill "$stoopd_pid" 2>/dev/null
+		wait "$stoopd_pid" 2>/dev/null
+	done
+	return 1
+}
+start_stoopd
+result $? "stoopd starts with a sip-sms node and listens for SIP (port $sip_port)" "$(tail -20 "$tmp/stoopd.log")"
+pids="$pids $stoopd_pid"
+grep -q 'sip-sms: listening on 127.0.0.1 port' "$tmp/stoopd.log"
+result $? "stoopd says where it listens and how many peers it takes texts from" "$(tail -5 "$tmp/stoopd.log")"
+
+# ------------------------------------------------------------- the texts
+# send NAME FROM-IP FROM-NUMBER CALL-ID CSEQ CONTENT-TYPE BODY-FILE: sends a
+# MESSAGE with sipsak from FROM-IP; sets status (the response code, or
+# "none") and keeps sipsak's output in $tmp/NAME.sipsak.
+send() {
+	local name=$1 ip=$2 from=$3 callid=$4 cseq=$5 ctype=$6 body=$7 f="$tmp/$1.req"
+	{
+		printf 'MESSAGE sip:311@127.0.0.1:%s SIP/2.0\r\n' "$sip_port"
+		printf 'From: <sip:%s@%s>;tag=%s\r\n' "$from" "$ip" "t$RANDOM"
+		printf 'To: <sip:311@127.0.0.1>\r\n'
+		printf 'Call-ID: %s\r\n' "$callid"
+		printf 'CSeq: %s MESSAGE\r\n' "$cseq"
+		printf 'Max-Forwards: 70\r\n'
+		[ -n "$ctype" ] && printf 'Content-Type: %s\r\n' "$ctype"
+		printf 'Content-Length: %s\r\n\r\n' "$(wc -c <"$body")"
+		cat "$body"
+	} >"$f"
+	timeout 20 sipsak -vv --local-ip "$ip" -f "$f" -s "sip:311@127.0.0.1:$sip_port" \
+		>"$tmp/$name.sipsak" 2>&1
+	status=$(sed -n 's/^SIP\/2.0 \([0-9][0-9][0-9]\) .*/\1/p' "$tmp/$name.sipsak" | head -1)
+	[ -n "$status" ] || status=none
+}
+
+body() {	# body NAME TEXT: a body file holding exactly TEXT
+	printf '%s' "$2" >"$tmp/$1.body"
+	echo "$tmp/$1.body"
+}
+
+# The bodies of the MESSAGEs a UAS received for NUMBER, each followed by a
+# line "=====".
+replies() {	# replies UAS NUMBER
+	[ -f "$tmp/$1.msg" ] || return 0
+	tr -d '\r' <"$tmp/$1.msg" | awk -v uri="sip:$2@" '
+		/^-----------------------------------------------/ {
+			if (inbody) print "====="
+			state = 0; inbody = 0; next
+		}
+		state == 0 && /message received/ { state = 1; next }
+		state == 1 && /^MESSAGE / { state = (index($2, uri) == 1) ? 2 : 3; next }
+		state == 2 && /^$/ { state = 4; inbody = 1; next }
+		state == 4 { print }
+		END { if (inbody) print "=====" }' |
+	awk '/^=====$/ { sub(/\n+$/, "", buf); print buf; print "====="; buf = ""; next }
+		{ buf = buf $0 "\n" }'
+}
+n_replies() { replies "$1" "$2" | grep -c '^=====$'; }
+has_reply() { [ "$(n_replies "$1" "$2")" -ge 1 ]; }
+q() { sqlite3 -cmd '.timeout 2000' "$db" "$1"; }
+
+A=+15551230001
+send hello 127.0.0.1 $A "sip-hello@127.0.0.1" 1 "text/plain; charset=utf-8" "$(body hello hello)"
+[ "$status" = 202 ]
+result $? "a text from an allowed peer is answered 202 Accepted (got $status)" "$(cat "$tmp/hello.sipsak")"
+wait_for 10 has_reply peer $A
+result $? "a reply MESSAGE for the resident reaches the peer" "$(tail -30 "$tmp/stoopd.log")"
+reply=$(replies peer $A | sed '/^=====$/,$d')
+welcome=$(catalog main.welcome)
+menu=$(catalog main.menu)
+case "$reply" in
+"$welcome"*"$menu"*) r=0 ;;
+*) r=1 ;;
+esac
+printf '%s\n' "$reply" | grep -q '^1 '
+[ $r -eq 0 ] && [ $? -eq 0 ]
+result $? "the reply is the welcome and the numbered main menu" "$reply"
+tr -d '\r' <"$tmp/peer.msg" | grep -q "^MESSAGE sip:$A@127.0.0.1:$peer_port SIP/2.0"
+result $? "the reply goes to sip:<number>@<the peer the text came from>" "$(head -20 "$tmp/peer.msg")"
+tr -d '\r' <"$tmp/peer.msg" | grep -qi '^Content-Type: text/plain; *charset=utf-8'
+result $? "the reply is text/plain; charset=utf-8" "$(head -20 "$tmp/peer.msg")"
+tr -d '\r' <"$tmp/peer.msg" | grep -q '^From: <sip:311@127.0.0.1>'
+result $? "the reply comes from the configured from-uri" "$(head -20 "$tmp/peer.msg")"
+[ "$(q "SELECT transport, msg_ref, msisdn, text, state FROM sms_in WHERE msisdn = '$A'")" = \
+  "sip|sip-hello@127.0.0.1/1|$A|hello|done" ]
+result $? "the text is stored: transport sip, id Call-ID/CSeq, the From number, processed" \
+	"$(q "SELECT * FROM sms_in")"
+wait_for 5 test "$(q "SELECT state FROM sms_out WHERE msisdn = '$A'")" = sent
+result $? "the peer's 200 OK marks the reply sent" "$(q "SELECT * FROM sms_out WHERE msisdn = '$A'")"
+
+B=+15551230002
+send help 127.0.0.1 $B "sip-help@127.0.0.1" 7 "text/plain" "$(body help ' HELP ')"
+[ "$status" = 202 ]
+result $? "HELP without a charset parameter is accepted (got $status)" "$(cat "$tmp/help.sipsak")"
+wait_for 10 has_reply peer $B
+[ "$(replies peer $B | sed '/^=====$/,$d')" = "$(catalog sms.help)" ]
+result $? "HELP is answered with the help text" "$(replies peer $B)"
+
+# ------------------------------------------------------------- refusals
+C=+15551230003
+send stranger 127.0.0.2 $C "sip-stranger@127.0.0.2" 1 "text/plain" "$(body stranger hello)"
+[ "$status" = 403 ]
+result $? "a MESSAGE from an address off the allow-list (127.0.0.2) gets 403 (got $status)" \
+	"$(cat "$tmp/stranger.sipsak")"
+grep -q 'MESSAGE from 127.0.0.2 refused with 403' "$tmp/stoopd.log"
+result $? "the refusal is logged with the address" "$(tail -5 "$tmp/stoopd.log")"
+[ "$(q "SELECT count(*) FROM sms_in WHERE msg_ref LIKE 'sip-stranger%' OR msisdn = '$C'")" = 0 ]
+result $? "nothing of it is stored" "$(q "SELECT * FROM sms_in")"
+
+printf 'caf\351 \377\376' >"$tmp/latin1.body"
+send badutf8 127.0.0.1 $C "sip-badutf8@127.0.0.1" 1 "text/plain; charset=utf-8" "$tmp/latin1.body"
+[ "$status" = 400 ] || [ "$status" = 415 ]
+result $? "a body that is not valid UTF-8 gets an error response (got $status)" "$(cat "$tmp/badutf8.sipsak")"
+grep -q 'refused with 4.*not valid UTF-8' "$tmp/stoopd.log"
+result $? "the log says the body is not valid UTF-8" "$(tail -5 "$tmp/stoopd.log")"
+printf 'a\0b' >"$tmp/nul.body"
+send nul 127.0.0.1 $C "sip-nul@127.0.0.1" 1 "text/plain" "$tmp/nul.body"
+[ "$status" = 400 ]
+result $? "a body with a NUL byte gets 400 (got $status)" "$(cat "$tmp/nul.sipsak")"
+: >"$tmp/empty.body"
+send empty 127.0.0.1 $C "sip-empty@127.0.0.1" 1 "text/plain" "$tmp/empty.body"
+[ "$status" = 400 ]
+result $? "an empty MESSAGE gets 400 (got $status)" "$(cat "$tmp/empty.sipsak")"
+head -c 1601 /dev/zero | tr '\0' x >"$tmp/long.body"
+send long 127.0.0.1 $C "sip-long@127.0.0.1" 1 "text/plain" "$tmp/long.body"
+[ "$status" = 413 ]
+result $? "a body of 1601 bytes gets 413 (got $status)" "$(cat "$tmp/long.sipsak")"
+send json 127.0.0.1 $C "sip-json@127.0.0.1" 1 "application/json" "$(body json '{"text":"hi"}')"
+[ "$status" = 415 ] && grep -qi '^Accept: text/plain' <(tr -d '\r' <"$tmp/json.sipsak")
+result $? "another Content-Type gets 415 with Accept: text/plain (got $status)" "$(cat "$tmp/json.sipsak")"
+send latin 127.0.0.1 $C "sip-latin@127.0.0.1" 1 "text/plain; charset=iso-8859-1" "$(body latin hello)"
+[ "$status" = 415 ]
+result $? "text/plain in another charset gets 415 (got $status)" "$(cat "$tmp/latin.sipsak")"
+send notnum 127.0.0.1 alice "sip-alice@127.0.0.1" 1 "text/plain" "$(body notnum hello)"
+[ "$status" = 400 ]
+result $? "a From whose user part is not a phone number gets 400 (got $status)" "$(cat "$tmp/notnum.sipsak")"
+[ "$(q "SELECT count(*) FROM sms_in WHERE msisdn IN ('$C', 'alice')")" = 0 ]
+result $? "none of the refused texts is stored" "$(q "SELECT * FROM sms_in")"
+kill -0 "$stoopd_pid" 2>/dev/null
+result $? "stoopd keeps running after the refusals"
+send after 127.0.0.1 $C "sip-after@127.0.0.1" 1 "text/plain" "$(body after hello)"
+[ "$status" = 202 ]
+result $? "and takes the next good text (got $status)" "$(cat "$tmp/after.sipsak")"
+
+# ------------------------------------------------------------ duplicates
+D=+15551230004
+dup=$(body dup 'hello again')
+send dup1 127.0.0.1 $D "sip-dup@127.0.0.1" 42 "text/plain" "$dup"
+s1=$status
+send dup2 127.0.0.1 $D "sip-dup@127.0.0.1" 42 "text/plain" "$dup"
+s2=$status
+[ "$s1" = 202 ] && [ "$s2" = 202 ]
+result $? "the same MESSAGE (Call-ID, CSeq) sent twice is acknowledged twice (got $s1, $s2)" \
+	"$(cat "$tmp/dup2.sipsak")"
+grep -q 'had it already, 202 again' "$tmp/stoopd.log"
+result $? "stoopd knows the second one by its Call-ID and CSeq" "$(tail -5 "$tmp/stoopd.log")"
+[ "$(q "SELECT count(*) FROM sms_in WHERE msisdn = '$D'")" = 1 ]
+result $? "it is stored once" "$(q "SELECT * FROM sms_in WHERE msisdn = '$D'")"
+wait_for 10 has_reply peer $D
+sleep 2
+[ "$(n_replies peer $D)" = 1 ] && [ "$(q "SELECT count(*) FROM sms_out WHERE msisdn = '$D'")" = 1 ]
+result $? "and answered once" "$(replies peer $D)"
+send dup3 127.0.0.1 $D "sip-dup@127.0.0.1" 43 "text/plain" "$dup"
+[ "$status" = 202 ] && [ "$(q "SELECT count(*) FROM sms_in WHERE msisdn = '$D'")" = 2 ]
+result $? "the next CSeq of that Call-ID is a new text" "$(q "SELECT * FROM sms_in WHERE msisdn = '$D'")"
+
+# ------------------------------------------------- replies and their fate
+E=+15551230005
+send refused 127.0.0.3 $E "sip-refused@127.0.0.3" 1 "text/plain" "$(body refused hello)"
+[ "$status" = 202 ]
+result $? "a text from the second peer (127.0.0.3) is accepted (got $status)" "$(cat "$tmp/refused.sipsak")"
+wait_for 10 has_reply refuser $E
+result $? "its reply goes to that peer, not the first one" "$(tail -10 "$tmp/stoopd.log")"
+wait_for 5 test "$(q "SELECT state FROM sms_out WHERE msisdn = '$E'")" = failed
+r=$?
+[ $r -eq 0 ] && q "SELECT last_error FROM sms_out WHERE msisdn = '$E'" | grep -q '^SIP 404'
+result $? "a 404 from the peer fails the reply for good, with the reason" \
+	"$(q "SELECT * FROM sms_out WHERE msisdn = '$E'")"
+[ "$(n_replies peer $E)" = 0 ]
+result $? "the first peer never sees it"
+
+F=+15551230006
+send down 127.0.0.4 $F "sip-down@127.0.0.4" 1 "text/plain" "$(body down hello)"
+[ "$status" = 202 ]
+result $? "a text from a peer that takes no replies is still accepted (got $status)" "$(cat "$tmp/down.sipsak")"
+wait_for 40 test "$(q "SELECT attempts > 0 AND state = 'queued' FROM sms_out WHERE msisdn = '$F'")" = 1
+result $? "its reply stays queued for a retry (attempts counted, temporary error)" \
+	"$(q "SELECT * FROM sms_out WHERE msisdn = '$F'")"
+
+# ------------------------------------------------------------- the log
+! grep -qE '\+1555123000[0-9]' "$tmp/stoopd.log"
+result $? "no whole number in the log at info level" "$(grep -E '\+1555123000' "$tmp/stoopd.log" | head -5)"
+! grep -qE 'hello|HELP|caf|xxxxxxxx' "$tmp/stoopd.log"
+result $? "no message body in the log" "$(grep -E 'hello|HELP|caf|xxxxxxxx' "$tmp/stoopd.log" | head -5)"
+
+# ------------------------------------------------------------- stopping
+kill -TERM "$stoopd_pid"
+rc=124
+for i in $(seq 1 100); do
+	if ! kill -0 "$stoopd_pid" 2>/dev/null; then
+		wait "$stoopd_pid"
+		rc=$?
+		break
+	fi
+	sleep 0.1
+done
+[ $rc -eq 0 ] && grep -q 'stoopd stopped' "$tmp/stoopd.log"
+result $? "SIGTERM stops stoopd within 10 s, exit status 0 (got $rc)" "$(tail -20 "$tmp/stoopd.log")"
+
+[ $failed -eq 0 ]
