@@ -131,22 +131,27 @@ static uint32_t str_hash(const char *s)
 /*
  * The flow leg: collect what the flow says into one reply.
  */
+
+/* flow_render_sms_reply_add() copies the first part of a reply rather than
+ * adopting it: each part is freed here once it is in the reply. */
+static void reply_add(struct sms_channel *sc, char *part)
+{
+	sc->reply = flow_render_sms_reply_add(sc->ctx, sc->reply, part);
+	talloc_free(part);
+}
+
 static void leg_say(struct flow_leg *leg, const struct flow_item *items, unsigned n)
 {
 	struct sms_channel *sc = leg->priv;
 
-	sc->reply = flow_render_sms_reply_add(sc->ctx, sc->reply,
-					      flow_render_sms_items(sc->reply ? sc->reply : sc->ctx, sc->fs,
-								    flow_inst_lang(sc->fi), items, n));
+	reply_add(sc, flow_render_sms_items(sc->ctx, sc->fs, flow_inst_lang(sc->fi), items, n));
 }
 
 static void leg_ask(struct flow_leg *leg, const struct flow_ask_out *ask)
 {
 	struct sms_channel *sc = leg->priv;
 
-	sc->reply = flow_render_sms_reply_add(sc->ctx, sc->reply,
-					      flow_render_sms_ask(sc->reply ? sc->reply : sc->ctx, sc->fs,
-								  flow_inst_lang(sc->fi), ask));
+	reply_add(sc, flow_render_sms_ask(sc->ctx, sc->fs, flow_inst_lang(sc->fi), ask));
 }
 
 static void leg_send_sms(struct flow_leg *leg, const struct flow_item *items, unsigned n)
@@ -422,9 +427,8 @@ static int process_text(struct sms_channel *sc, int64_t in_id, const char *msisd
 	if (num) {
 		opted_out = num->opted_out;
 		if (num->lang && flow_set_has_lang(sc->fs, num->lang))
-			lang = talloc_strdup(sc, num->lang);
+			lang = num->lang;	/* num lives until the text is handled */
 	}
-	talloc_free(num);
 
 	kw = keyword_of(text);
 	if (kw == KW_YES && !opted_out)
@@ -464,6 +468,7 @@ static int process_text(struct sms_channel *sc, int64_t in_id, const char *msisd
 		rc = run_flow(sc, msisdn, lang, text, in_id);
 		break;
 	}
+	talloc_free(num);
 	if (rc == -ENOENT)	/* a missing prompt is logged; the text is handled */
 		rc = 0;
 	if (rc < 0)
