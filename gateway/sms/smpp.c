@@ -8,8 +8,10 @@
  * failures so the SMS channel retries them.
  *
  * Inbound: every readable burst is parsed PDU by PDU inside one SMS batch
- * (one transaction, see sms/sms.h); the deliver_sm_resp of each message is
- * written only after the batch committed.  A message whose text cannot be
+ * (one transaction, see sms/sms.h, that also records the submit_sm_resp
+ * results of the burst); the deliver_sm_resp of each message is written
+ * only after the batch committed, and at once, with the submit_sm that
+ * follow (flush_now()).  A message whose text cannot be
  * decoded (unknown data_coding, broken header) gets a permanent error
  * (ESME_RX_P_APPN) and a log line, a store failure a temporary one
  * (ESME_RX_T_APPN) so the SMSC sends it again.
@@ -115,6 +117,7 @@ struct smpp_esme {
 };
 
 static struct osmo_fsm smpp_fsm;
+static void flush_now(struct smpp_esme *e);
 
 static double ts_sec(const struct timespec *ts)
 {
@@ -296,6 +299,7 @@ static int esme_submit(struct sms_transport *t, const struct store_sms_out *out)
 			e->tokens -= 1.0;
 	}
 	talloc_free(parts);
+	flush_now(e);
 	return 0;
 }
 
@@ -505,15 +509,29 @@ static void handle_pdu(struct smpp_esme *e, const uint8_t *pdu, size_t len, stru
 	}
 }
 
-/* Write what is queued right now, as far as the socket takes it. */
+/* Write what is queued right now, as far as the socket takes it; the
+ * write queue's callback does the rest when the socket is writable again.
+ * (That callback writes one message per turn of the event loop: left to
+ * it, a burst's deliver_sm_resp and submit_sm would leave one per
+ * select(), and an SMSC whose window is full would send one deliver_sm
+ * per turn, each in a transaction of its own.) */
 static void flush_now(struct smpp_esme *e)
 {
 	struct msgb *msg;
+	ssize_t rc;
 
+	if (e->wq.bfd.fd < 0)
+		return;
 	while (!llist_empty(&e->wq.msg_queue)) {
 		msg = llist_first_entry(&e->wq.msg_queue, struct msgb, list);
-		if (write(e->wq.bfd.fd, msgb_data(msg), msgb_length(msg)) != (ssize_t)msgb_length(msg))
+		rc = write(e->wq.bfd.fd, msgb_data(msg), msgb_length(msg));
+		if (rc <= 0)
 			return;
+		if ((size_t)rc < msgb_length(msg)) {
+			/* the rest goes first next time */
+			msgb_pull(msg, rc);
+			return;
+		}
 		llist_del(&msg->list);
 		e->wq.current_length--;
 		msgb_free(msg);
@@ -528,6 +546,7 @@ static int esme_read(struct smpp_esme *e)
 	size_t off = 0;
 	ssize_t rc;
 	bool batch = false, malformed = false;
+	uint32_t cmd;
 	int brc = 0;
 
 	rc = read(e->wq.bfd.fd, e->rbuf + e->rlen, SMPP_RBUF - e->rlen);
@@ -554,7 +573,8 @@ static int esme_read(struct smpp_esme *e)
 		}
 		if (e->rlen - off < len)
 			break;
-		if (!batch && osmo_load32be(e->rbuf + off + 4) == DELIVER_SM) {
+		cmd = osmo_load32be(e->rbuf + off + 4);
+		if (!batch && (cmd == DELIVER_SM || cmd == SUBMIT_SM_RESP)) {
 			if (sms_batch_begin(e->sc) < 0)
 				break;
 			batch = true;
@@ -589,6 +609,7 @@ static int esme_read(struct smpp_esme *e)
 		return -EBADF;
 	}
 	sms_sender_kick(e->sc);
+	flush_now(e);
 	return 0;
 }
 
