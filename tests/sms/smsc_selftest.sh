@@ -5,7 +5,8 @@
 # and talks to it with the npm smpp package's CLIENT (an inline node
 # script): binds good and bad, enquire_link, submits in GSM 03.38, UCS-2,
 # Latin-1 and with a UDH decoded, delivers decoded by the client,
-# throttling, failing submits, receipts, a burst, generic_nack both ways,
+# throttling, failing submits, receipts, a burst (with user_message_reference,
+# per-deliver events, timestamps, quiet), generic_nack both ways,
 # the malformed PDUs the peer writes, and malformed PDUs it survives.
 # TAP lines on stdout.  Env: STOOP_SRCDIR (STOOP_BUILDDIR unused);
 # STOOP_SMSC_NODE_MODULES may name a node_modules holding smpp when the
@@ -153,6 +154,7 @@ if (mode === 'bind') {
 			udh: sm.udh ? sm.udh.map(hex) : null, from: pdu.source_addr, from_ton: pdu.source_addr_ton,
 			to: pdu.destination_addr, data_coding: pdu.data_coding, esm_class: pdu.esm_class,
 			receipted_message_id: pdu.receipted_message_id, message_state: pdu.message_state,
+			umr: pdu.user_message_reference,
 		});
 		s.send(pdu.response());
 		const m = /^DO (\w+) ?(\w*)/.exec(text || '');
@@ -300,6 +302,23 @@ check "malformed unknown_command: the client's generic_nack is reported" 1 "$ev"
 
 to_peer '{"cmd":"stats"}'
 check "stats counts the submits and delivers" 1 "$ev" '"ev":"stats"' '"submits":9,' '"submits_ok":7,' '"submits_refused":2,' '"delivers_sent":31,' '"deliver_resps":31,' '"errors":1'
+
+# --- user_message_reference on delivers, per-deliver events, timestamps
+to_peer '{"cmd":"timestamps","on":true}' \
+	'{"cmd":"burst","count":3,"from_prefix":"+1666","text":"UMR","id_prefix":"u","umr":true,"events":true}' \
+	'{"cmd":"deliver","id":"u9","from":"+16660000009","text":"UMR one","umr":65535}'
+check "a burst with umr numbers each deliver's user_message_reference from 1" 3 "$co" '"text":"UMR"' '"umr":'
+lines_with "$co" '"text":"UMR"' | sed -n 's/.*"from":"\([0-9]*\)".*"umr":\([0-9]*\).*/\1 \2/p' | sort >"$tmp/umr"
+printf '%s\n' "16660000001 1" "16660000002 2" "16660000003 3" | cmp -s - "$tmp/umr"
+result $? "...the n-th deliver carries n" "$tmp/umr" "$co"
+check "a deliver with umr 65535 carries it" 1 "$co" '"text":"UMR one"' '"umr":65535'
+check "burst events: a deliver_sent for each deliver, with a time" 3 "$ev" '"ev":"deliver_sent"' '"id":"u-' '"t":'
+to_peer '{"cmd":"timestamps","on":false}' '{"cmd":"quiet","on":true}' \
+	'{"cmd":"burst","count":2,"from_prefix":"+1667","text":"QUIET","id_prefix":"q"}'
+check "quiet: a burst still ends with burst_done" 1 "$ev" '"ev":"burst_done","burst":"q","count":2,"ok":2'
+[ "$(lines_with "$ev" '"ev":"deliver_resp"' '"id":"q-' | wc -l)" -eq 0 ]
+result $? "...without a deliver_resp event per deliver" "$ev"
+to_peer '{"cmd":"quiet","on":false}'
 
 # --- unbind from the ESME
 to_peer '{"cmd":"deliver","id":"x1","text":"DO unbind"}'

@@ -81,7 +81,16 @@ const opt = {
 
 // ---------------------------------------------------------------- events
 
+// With {"cmd":"timestamps","on":true} every event carries "t": milliseconds
+// since the peer started (monotonic, microsecond resolution), so a test can
+// measure between two events of this process on one clock.
+let timestamps = false;
+// With {"cmd":"quiet","on":true} the per-message events (deliver_resp,
+// submit) are not written: a benchmark reads the counters of "stats".
+let quiet = false;
+
 function emit(obj) {
+	if (timestamps) obj.t = Math.round(performance.now() * 1000) / 1000;
 	// stdout to a pipe or a file is synchronous in node on Linux, so every
 	// line is out before the next event happens.
 	try {
@@ -535,7 +544,7 @@ function onSubmit(c, pdu, raw) {
 	if (status === ST.ROK) stats.submits_ok++; else stats.submits_refused++;
 
 	if (mute) {
-		emit(ev);
+		if (!quiet) emit(ev);
 		return;
 	}
 	c.inflightSubmits++;
@@ -548,7 +557,7 @@ function onSubmit(c, pdu, raw) {
 			later(receipts.delay_ms, () => queueReceipt(pdu, messageId));
 		}
 	};
-	emit(ev);
+	if (!quiet) emit(ev);
 	if (submitDelayMs > 0) later(submitDelayMs, answer);
 	else answer();
 }
@@ -581,7 +590,7 @@ function onDeliverResp(c, pdu) {
 	c.outstanding.delete(pdu.sequence_number);
 	stats.deliver_resps++;
 	if (pdu.command_status !== 0) stats.deliver_resps_error++;
-	emit({ ev: 'deliver_resp', conn: c.id, id: o.id, seq: o.seq, status: pdu.command_status, ms: Date.now() - o.t0 });
+	if (!quiet) emit({ ev: 'deliver_resp', conn: c.id, id: o.id, seq: o.seq, status: pdu.command_status, ms: Date.now() - o.t0 });
 	burstAck(o.burst, pdu.command_status);
 	pump();
 }
@@ -610,6 +619,7 @@ function pump() {
 		c.outstanding.set(seq, { id: item.id, seq, opts: item.opts, burst: item.burst, t0: Date.now() });
 		stats.delivers_sent++;
 		if (item.burst) {
+			if (item.burst.events) emit({ ev: 'deliver_sent', conn: c.id, id: item.id, seq, resend: item.resend || undefined });
 			if (item.resend) continue;
 			item.burst.sent++;
 			if (item.burst.sent === item.burst.count) emit({ ev: 'burst_sent', burst: item.burst.name, count: item.burst.count });
@@ -660,6 +670,11 @@ function deliverOptions(m) {
 		destination_addr: to.addr, dest_addr_ton: to.ton, dest_addr_npi: to.npi,
 		esm_class: esm, data_coding: dcs, registered_delivery: 0,
 	};
+	if (m.umr !== undefined && m.umr !== null) {
+		const u = Number(m.umr);
+		if (!Number.isInteger(u) || u < 0 || u > 0xFFFF) throw new Error('umr is 0..65535');
+		o.user_message_reference = u;
+	}
 	if (m.payload) {
 		o.short_message = Buffer.alloc(0);
 		o.message_payload = sm;
@@ -677,14 +692,20 @@ function deliverOptions(m) {
 // once it went out (at once when the window has room).
 //
 //   deliver  {from, to, text, coding: gsm|ucs2|latin1|raw, hex, udh,
-//            data_coding, esm_class, payload, id}
+//            data_coding, esm_class, payload, id, umr}
 //   burst    {count, from_prefix | from, to, text, distinct_text, coding,
-//            rate, id_prefix}: "burst_sent", "burst_done" at the end
+//            rate, id_prefix, umr, events}: "burst_sent", "burst_done" at
+//            the end; umr (true, or the first value) gives every deliver its
+//            own user_message_reference TLV (0x0204), numbered from 1 and
+//            kept when it is sent again; events: a "deliver_sent" for each
+//            deliver of the burst too
 //   throttle {on}               fail_submits {status, count}
 //   receipts {on, stat, err, when: always|requested, delay_ms}
 //   submit_delay {ms}           mute {on}: answer nothing at all
 //   window {size}               redeliver {on}: unacked delivers go again
 //   refuse_binds {status, count}
+//   timestamps {on}: every event gets "t", ms on this process's monotonic clock
+//   quiet {on}: no deliver_resp and submit events (stats still counts them)
 //   malformed {kind: bad_length|short_header|unknown_command|huge_length|
 //             truncated_body}
 //   enquire_link, unbind: sent by the SMSC on the current connection
@@ -716,28 +737,40 @@ const commands = {
 		const name = String(m.id_prefix || 'burst' + (bursts.size + 1));
 		if (bursts.has(name)) throw new Error('burst ' + name + ' is still running');
 		const pad = m.pad === undefined ? 7 : Number(m.pad);
+		// umr: true numbers the delivers' user_message_reference 1, 2, ...;
+		// a number starts there; either wraps at 65536 (the TLV is 16 bits)
+		let umr0 = null;
+		if (m.umr === true) umr0 = 1;
+		else if (m.umr !== undefined && m.umr !== false && m.umr !== null) {
+			umr0 = Number(m.umr);
+			if (!Number.isInteger(umr0) || umr0 < 0 || umr0 > 0xFFFF) throw new Error('umr is true or 0..65535');
+		}
 		const items = [];
 		for (let i = 1; i <= count; i++) {
 			const from = m.from !== undefined ? m.from : String(m.from_prefix || '+1555') + String(i).padStart(pad, '0');
 			const text = m.distinct_text ? String(m.text || '') + ' ' + i : m.text;
-			items.push(deliverOptions(Object.assign({}, m, { from, text })));
+			const umr = umr0 === null ? undefined : (umr0 + i - 1) % 0x10000;
+			items.push(deliverOptions(Object.assign({}, m, { from, text, umr })));
 		}
-		const b = { name, count, sent: 0, ok: 0, failed: 0, lost: 0, timer: null, t0: Date.now() };
+		const b = { name, count, sent: 0, ok: 0, failed: 0, lost: 0, timer: null, t0: Date.now(), events: !!m.events };
 		bursts.set(name, b);
 		const item = (i) => ({ id: name + '-' + (i + 1), opts: items[i], burst: b });
 		if (rate === 0) {
 			for (let i = 0; i < count; i++) queue.push(item(i));
 			pump();
 		} else {
+			// paced by the clock: each tick queues what is due by now, so
+			// a late timer does not lower the rate
 			let i = 0;
-			b.timer = setInterval(() => {
-				if (i >= count) {
-					clearInterval(b.timer);
-					return;
-				}
-				queue.push(item(i++));
+			const t0 = performance.now();
+			const tick = () => {
+				const due = Math.min(count, Math.floor((performance.now() - t0) * rate / 1000) + 1);
+				while (i < due) queue.push(item(i++));
+				if (i >= count) clearInterval(b.timer);
 				pump();
-			}, Math.max(1, Math.round(1000 / rate)));
+			};
+			b.timer = setInterval(tick, Math.max(1, Math.min(20, Math.round(1000 / rate))));
+			tick();
 		}
 		emit({ ev: 'ack', cmd: 'burst', burst: name, count });
 	},
@@ -758,6 +791,8 @@ const commands = {
 	},
 	submit_delay(m) { submitDelayMs = Math.min(60000, Math.max(0, Number(m.ms) || 0)); },
 	mute(m) { mute = !!m.on; },
+	timestamps(m) { timestamps = !!m.on; },
+	quiet(m) { quiet = !!m.on; },
 	redeliver(m) { redeliver = !!m.on; },
 	window(m) {
 		const n = Number(m.size);
