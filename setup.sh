@@ -192,6 +192,7 @@ cmd_check() {
 
 cmd_bench() {
 	install_debs
+	install_test_smsc
 	configure_build normal
 	make -C "$BUILD" bench
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh -- `make bench`: the flow and store benchmarks, each pinned to one
+# run.sh -- `make bench`: the flow, store and SMS benchmarks, each pinned to one
 # core (taskset) when it can be.  Prints figures; asserts nothing.  Build
 # without --enable-sanitize for meaningful numbers (./setup.sh bench does).
 set -u
@@ -27,4 +27,14 @@ elif command -v valgrind >/dev/null 2>&1; then
 	a=$(count 10000)
 	b=$(count 30000)
 	echo "instructions: $a for 10000 events, $b for 30000: $(( (b - a) / 20000 )) per event (both modes together)"
+fi
+# stoopd's SMS channel end to end against the test SMSC (node and the npm
+# smpp package, as the SMS tests use): the SMSC's own ceiling, MO/s,
+# reply latency at a paced rate, memory with many open conversations
+smsc_modules=${STOOP_SMSC_NODE_MODULES:-$src/tests/sms/smsc/node_modules}
+echo "== sms: SMPP texts end to end against the test SMSC (stoopd on core 0, the SMSC on core 1)"
+if command -v node >/dev/null 2>&1 && [ -d "$smsc_modules/smpp" ]; then
+	STOOP_SMSC_NODE_MODULES=$smsc_modules timeout 900 node "$src/tests/bench/sms_bench.js"
+else
+	echo "skipped: needs node and the test SMSC's npm packages (cd tests/sms/smsc && npm ci)"
 fi

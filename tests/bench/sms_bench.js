@@ -1,0 +1,468 @@
+#!/usr/bin/env node
+// tests/bench/sms_bench.js -- the SMS channel's figures against the test
+// SMSC (tests/sms/smsc/smsc.js): `make bench` runs it from run.sh.  Prints
+// figures, asserts nothing; every wait is bounded.
+//
+//   STOOP_SRCDIR=... STOOP_BUILDDIR=... node tests/bench/sms_bench.js
+//
+// stoopd runs on core 0 and the SMSC on core 1 (taskset, when there is
+// one and two cores).  Build without --enable-sanitize for meaningful
+// numbers.  Each stoopd starts on a fresh database in a temporary
+// directory with the shipped defaults except the SMPP window.
+//
+//  1. the SMSC's own ceiling: delivers a second it pushes to a trivial
+//     ESME that acks each at once, and to one that also answers each with
+//     one submit_sm (the work the SMSC does for stoopd);
+//  2. stoopd end to end: N texts from N numbers in one burst, each stored,
+//     committed, acknowledged, run through the flow and answered with one
+//     submit_sm; texts a second from the burst's start to the last reply;
+//  3. reply latency at a paced 1,000 texts a second for 10 s, from the
+//     SMSC writing the deliver_sm to it reading the submit_sm (one clock);
+//  4. stoopd's resident memory with 100,000 conversations waiting at the
+//     main menu (persisted sessions).
+//
+// Env: SMS_BENCH_N (20000), SMS_BENCH_SESSIONS (100000), SMS_BENCH_RATE
+// (1000), SMS_BENCH_SECONDS (10), SMS_BENCH_WINDOW (500),
+// SMS_BENCH_SYNC (full: the shipped default; or normal).
+'use strict';
+
+const { spawn, execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const readline = require('readline');
+
+const src = process.env.STOOP_SRCDIR;
+const build = process.env.STOOP_BUILDDIR;
+if (!src || !build) {
+	console.log('sms_bench: STOOP_SRCDIR and STOOP_BUILDDIR must be set');
+	process.exit(1);
+}
+const num = (name, def) => {
+	const v = Number(process.env[name] || def);
+	return Number.isFinite(v) && v > 0 ? v : def;
+};
+const N = num('SMS_BENCH_N', 20000);
+const SESSIONS = Math.min(100000, num('SMS_BENCH_SESSIONS', 100000));
+const RATE = num('SMS_BENCH_RATE', 1000);
+const SECONDS = num('SMS_BENCH_SECONDS', 10);
+const WINDOW = Math.min(1000, num('SMS_BENCH_WINDOW', 500));
+const SYNC = process.env.SMS_BENCH_SYNC === 'normal' ? 'normal' : 'full';
+const modules = process.env.STOOP_SMSC_NODE_MODULES || path.join(src, 'tests/sms/smsc/node_modules');
+const tmp = fs.mkdtempSync(path.join(process.env.TMPDIR || os.tmpdir(), 'stoop-smsbench-'));
+const children = new Set();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Pinning: stoopd (or the trivial ESME) on core 0, the SMSC on core 1.
+let pinned = false;
+try {
+	execFileSync('taskset', ['-c', '1', 'true'], { stdio: 'ignore', timeout: 5000 });
+	pinned = os.cpus().length >= 2;
+} catch (e) {
+	pinned = false;
+}
+function run(core, cmd, args, opts) {
+	const p = pinned ? spawn('taskset', ['-c', String(core), cmd].concat(args), opts) : spawn(cmd, args, opts);
+	p.on('error', (e) => out('sms_bench: cannot run ' + cmd + ': ' + e.message));
+	children.add(p);
+	p.on('exit', () => children.delete(p));
+	return p;
+}
+
+function out(s) {
+	console.log(s);
+}
+
+// ---------------------------------------------------------------- the SMSC
+
+class Smsc {
+	constructor(name) {
+		this.events = [];
+		this.waiters = [];
+		this.listeners = [];
+		this.proc = run(1, 'node', [path.join(src, 'tests/sms/smsc/smsc.js'), '--port', '0',
+			'--system-id', 'stoop', '--password', 'secret', '--max-seconds', '900'],
+		{ stdio: ['pipe', 'pipe', 'pipe'], env: Object.assign({}, process.env, { NODE_PATH: modules }) });
+		readline.createInterface({ input: this.proc.stdout }).on('line', (l) => {
+			let ev;
+			try { ev = JSON.parse(l); } catch (e) { return; }
+			for (const f of this.listeners) f(ev);
+			if (!ev.keep && (ev.ev === 'submit' || ev.ev === 'deliver_sent' || ev.ev === 'deliver_resp'))
+				return;	// counted by listeners, not kept
+			this.events.push(ev);
+			for (const w of this.waiters.slice()) w();
+		});
+		this.proc.stderr.on('data', (d) => fs.appendFileSync(path.join(tmp, name + '.smsc.stderr'), d));
+	}
+	send(cmd) { this.proc.stdin.write(JSON.stringify(cmd) + '\n'); }
+	wait(pred, ms, from = 0) {
+		return new Promise((resolve) => {
+			let next = from;
+			const look = () => {
+				for (; next < this.events.length; next++) {
+					if (pred(this.events[next])) {
+						done();
+						resolve(this.events[next]);
+						return true;
+					}
+				}
+				return false;
+			};
+			const timer = setTimeout(() => { done(); resolve(null); }, ms);
+			const w = () => look();
+			const done = () => { clearTimeout(timer); this.waiters = this.waiters.filter((x) => x !== w); };
+			if (!look()) this.waiters.push(w);
+		});
+	}
+	mark() { return this.events.length; }
+	async stats() {
+		const m = this.mark();
+		this.send({ cmd: 'stats' });
+		return this.wait((e) => e.ev === 'stats', 5000, m);
+	}
+	// polls stats until pred(stats) holds; resolves {stats, t} or null
+	async pollUntil(pred, ms, every = 20) {
+		const end = Date.now() + ms;
+		while (Date.now() < end) {
+			const s = await this.stats();
+			if (s && pred(s))
+				return s;
+			await sleep(every);
+		}
+		return null;
+	}
+	async quit() {
+		this.send({ cmd: 'quit' });
+		await exited(this.proc, 3000);
+	}
+}
+
+function exited(p, ms) {
+	if (p.exitCode !== null || p.signalCode !== null)
+		return Promise.resolve(true);
+	return new Promise((resolve) => {
+		const t = setTimeout(() => resolve(false), ms);
+		p.once('exit', () => { clearTimeout(t); resolve(true); });
+	});
+}
+
+async function startSmsc(name) {
+	const smsc = new Smsc(name);
+	const l = await smsc.wait((e) => e.ev === 'listening', 10000);
+	if (!l)
+		throw new Error('the test SMSC did not start');
+	smsc.port = l.port;
+	smsc.send({ cmd: 'window', size: WINDOW });
+	smsc.send({ cmd: 'timestamps', on: true });
+	return smsc;
+}
+
+// ---------------------------------------------------------------- ESMEs
+
+// The trivial ESME: binds, acks every deliver_sm at once; with "mirror"
+// also sends one submit_sm back to the sender, as stoopd does.  PDUs are
+// framed and written by hand (the bind by the npm package), so that the
+// ESME costs next to nothing and the SMSC is what is measured.
+const trivialEsme = `
+'use strict';
+const net = require('net');
+const smpp = require('smpp');
+const [port, mode] = process.argv.slice(2);
+const sock = net.connect(Number(port), '127.0.0.1');
+sock.setNoDelay(true);
+sock.on('error', (e) => { console.error(e.message); process.exit(1); });
+let seq = 1;
+const cstr = (s) => Buffer.from(s + '\\0', 'latin1');
+const hdr = (len, id, status, sq) => {
+	const b = Buffer.alloc(16);
+	b.writeUInt32BE(len, 0); b.writeUInt32BE(id >>> 0, 4); b.writeUInt32BE(status, 8); b.writeUInt32BE(sq, 12);
+	return b;
+};
+const text = Buffer.from('Reply with a number:', 'latin1');
+sock.on('connect', () => sock.write(new smpp.PDU('bind_transceiver', { sequence_number: seq++, system_id: 'stoop', password: 'secret' }).toBuffer()));
+let buf = Buffer.alloc(0);
+sock.on('data', (d) => {
+	buf = buf.length ? Buffer.concat([buf, d]) : d;
+	const out = [];
+	let off = 0;
+	while (buf.length - off >= 16) {
+		const len = buf.readUInt32BE(off);
+		if (buf.length - off < len) break;
+		const id = buf.readUInt32BE(off + 4), sq = buf.readUInt32BE(off + 12);
+		if (id === 0x00000005) {
+			out.push(hdr(17, 0x80000005, 0, sq), Buffer.from([0]));
+			if (mode === 'mirror') {
+				// body: service_type, source ton, npi, source_addr, ...
+				let p = off + 16;
+				while (buf[p]) p++;
+				const ton = buf[p + 1], npi = buf[p + 2];
+				let q = p + 3;
+				while (buf[q]) q++;
+				const dest = buf.subarray(p + 3, q + 1);
+				const body = Buffer.concat([Buffer.from([0, 3, 0]), cstr('311'), Buffer.from([ton, npi]), dest,
+					Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, text.length]), text]);
+				out.push(hdr(16 + body.length, 0x00000004, 0, seq++), body);
+			}
+		} else if (id === 0x00000015) {
+			out.push(hdr(16, 0x80000015, 0, sq));
+		}
+		off += len;
+	}
+	buf = buf.subarray(off);
+	if (out.length) sock.write(Buffer.concat(out));
+});
+`;
+
+function startStoopd(smsc, name) {
+	const vtyPort = 40000 + Math.floor(Math.random() * 20000);
+	const cfg = path.join(tmp, name + '.cfg');
+	fs.writeFileSync(cfg, [
+		'log stderr',
+		' logging filter all 1',
+		' logging color 0',
+		' logging timestamp 0',
+		' logging level set-all notice',
+		'line vty',
+		' bind 127.0.0.1 ' + vtyPort,
+		'stoop',
+		' flows-dir ' + path.join(src, 'flows'),
+		' prompts-dir ' + path.join(src, 'prompts'),
+		'store',
+		' database ' + path.join(tmp, name + '.db'),
+		' synchronous ' + SYNC,
+		'smsc bench',
+		' remote-ip 127.0.0.1',
+		' remote-port ' + smsc.port,
+		' system-id stoop',
+		' password secret',
+		' source-addr 311 ton 3 npi 0',
+		' window ' + WINDOW,
+		'',
+	].join('\n'));
+	const log = fs.openSync(path.join(tmp, name + '.log'), 'a');
+	const p = run(0, path.join(build, 'gateway/stoopd'), ['-c', cfg], { stdio: ['ignore', log, log] });
+	fs.closeSync(log);
+	return p;
+}
+
+async function bound(smsc, from) {
+	const b = await smsc.wait((e) => e.ev === 'bind' && e.ok === true, 10000, from);
+	if (!b)
+		throw new Error('no bind to the test SMSC');
+	return b;
+}
+
+function rss(pid) {
+	try {
+		const st = fs.readFileSync('/proc/' + pid + '/status', 'utf8');
+		const kb = (k) => Number((new RegExp('^' + k + ':\\s+(\\d+)', 'm').exec(st) || [])[1] || 0);
+		return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+	} catch (e) {
+		return null;
+	}
+}
+
+const mb = (kb) => (kb / 1024).toFixed(1) + ' MB';
+
+async function stopStoopd(p) {
+	p.kill('SIGTERM');
+	if (!(await exited(p, 10000)))
+		p.kill('SIGKILL');
+}
+
+// One burst of count texts "menu" from distinct numbers; resolves when the
+// SMSC has taken `count` submit_sm (or the time is out).
+async function burstToReplies(smsc, prefix, count, ms) {
+	const s0 = await smsc.stats();
+	const m = smsc.mark();
+	smsc.send({ cmd: 'burst', count, from_prefix: prefix, text: 'menu', umr: true, id_prefix: prefix.slice(1) });
+	const ack = await smsc.wait((e) => e.ev === 'ack' && e.cmd === 'burst', 10000, m);
+	const s = await smsc.pollUntil((x) => x.submits_ok - s0.submits_ok >= count, ms);
+	const done = await smsc.wait((e) => e.ev === 'burst_done', 5000, m);
+	return { start: ack && ack.t, end: s && s.t, done, replies: s ? s.submits_ok - s0.submits_ok : null };
+}
+
+// ---------------------------------------------------------------- 1
+
+async function ceiling(mode) {
+	const smsc = await startSmsc('ceiling-' + mode);
+	smsc.send({ cmd: 'quiet', on: true });
+	const esmeFile = path.join(tmp, 'esme.js');
+	fs.writeFileSync(esmeFile, trivialEsme);
+	const m = smsc.mark();
+	const esme = run(0, 'node', [esmeFile, String(smsc.port), mode],
+		{ stdio: ['ignore', 'ignore', 'pipe'], env: Object.assign({}, process.env, { NODE_PATH: modules }) });
+	esme.stderr.on('data', (d) => fs.appendFileSync(path.join(tmp, 'esme.stderr'), d));
+	await bound(smsc, m);
+	let line = 'SMSC ceiling, ' + (mode === 'mirror' ? 'ESME acks and answers each with a submit_sm' : 'ESME acks only') + ': ';
+	let rate = null;
+	if (mode === 'mirror') {
+		// as stoopd is measured: from the burst to the last submit_sm
+		const r = await burstToReplies(smsc, '+1444', N, 120000);
+		if (r.end && r.start !== undefined) {
+			rate = N / ((r.end - r.start) / 1000);
+			line += Math.round(rate) + ' texts/s (' + N + ' deliver_sm, the last submit_sm after '
+				+ Math.round(r.end - r.start) + ' ms)';
+		} else {
+			line += 'did not finish (' + r.replies + ' replies)';
+		}
+	} else {
+		const m2 = smsc.mark();
+		smsc.send({ cmd: 'burst', count: N, from_prefix: '+1444', text: 'menu', umr: true, id_prefix: 'c' });
+		const done = await smsc.wait((e) => e.ev === 'burst_done', 120000, m2);
+		if (done && done.ok === N) {
+			rate = N / (done.ms / 1000);
+			line += Math.round(rate) + ' deliver_sm/s (' + N + ' acknowledged in ' + done.ms + ' ms)';
+		} else {
+			line += 'did not finish: ' + JSON.stringify(done);
+		}
+	}
+	out(line);
+	esme.kill('SIGTERM');
+	await exited(esme, 3000);
+	await smsc.quit();
+	return rate;
+}
+
+// ---------------------------------------------------------------- 2
+
+async function throughput(ceil) {
+	const smsc = await startSmsc('throughput');
+	smsc.send({ cmd: 'quiet', on: true });
+	const m = smsc.mark();
+	const sd = startStoopd(smsc, 'throughput');
+	await bound(smsc, m);
+	const r = await burstToReplies(smsc, '+1555', N, 180000);
+	if (r.end && r.start !== undefined) {
+		const secs = (r.end - r.start) / 1000;
+		const rate = N / secs;
+		out('stoopd end to end (synchronous ' + SYNC + ', window ' + WINDOW + '): ' + Math.round(rate)
+			+ ' MO/s, deliver_sm in -> committed -> submit_sm out (' + N + ' texts from ' + N + ' numbers, last reply after '
+			+ secs.toFixed(2) + ' s' + (ceil ? '; ' + (100 * rate / ceil).toFixed(0) + '% of the SMSC ceiling with replies' : '')
+			+ ')');
+		if (r.done)
+			out('  all ' + N + ' acknowledged after ' + (r.done.ms / 1000).toFixed(2) + ' s: '
+				+ Math.round(N / (r.done.ms / 1000)) + ' deliver_sm/s acknowledged');
+	} else {
+		out('stoopd end to end: not all replies within 180 s (' + r.replies + ' of ' + N + ')');
+	}
+	const mem = rss(sd.pid);
+	await stopStoopd(sd);
+	await smsc.quit();
+	return mem;
+}
+
+// ---------------------------------------------------------------- 3
+
+function pct(sorted, p) {
+	if (!sorted.length)
+		return NaN;
+	return sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
+}
+
+async function latency() {
+	const smsc = await startSmsc('latency');
+	const count = Math.round(RATE * SECONDS);
+	const sent = new Map();		// number -> t of its deliver_sm
+	const lat = [];
+	const prefix = '+1666';
+	smsc.listeners.push((e) => {
+		if (e.ev === 'deliver_sent' && e.id && e.id.startsWith('lat-') && !e.resend)
+			sent.set(prefix + e.id.slice(4).padStart(7, '0'), e.t);
+		else if (e.ev === 'submit' && e.status === 0 && sent.has(e.to)) {
+			lat.push(e.t - sent.get(e.to));
+			sent.delete(e.to);
+		}
+	});
+	const m = smsc.mark();
+	const sd = startStoopd(smsc, 'latency');
+	await bound(smsc, m);
+	await sleep(500);
+	const m2 = smsc.mark();
+	smsc.send({ cmd: 'burst', count, rate: RATE, from_prefix: prefix, text: 'menu', umr: true, id_prefix: 'lat',
+		events: true });
+	const done = await smsc.wait((e) => e.ev === 'burst_done', SECONDS * 1000 + 60000, m2);
+	const end = Date.now() + 10000;
+	while (lat.length < count && Date.now() < end)
+		await sleep(50);
+	lat.sort((a, b) => a - b);
+	const f = (x) => x.toFixed(2) + ' ms';
+	if (lat.length) {
+		const rate = done ? count / (done.ms / 1000) : NaN;
+		out('reply latency at ' + RATE + ' MO/s paced for ' + SECONDS + ' s (' + lat.length + ' of ' + count
+			+ ' replies; offered ' + Math.round(rate) + '/s): p50 ' + f(pct(lat, 50)) + ', p90 ' + f(pct(lat, 90))
+			+ ', p99 ' + f(pct(lat, 99)) + ', max ' + f(lat[lat.length - 1]));
+	} else {
+		out('reply latency: no replies measured');
+	}
+	await stopStoopd(sd);
+	await smsc.quit();
+}
+
+// ---------------------------------------------------------------- 4
+
+async function memory() {
+	const smsc = await startSmsc('memory');
+	smsc.send({ cmd: 'quiet', on: true });
+	const m = smsc.mark();
+	const sd = startStoopd(smsc, 'memory');
+	await bound(smsc, m);
+	await sleep(300);
+	const before = rss(sd.pid);
+	const t0 = Date.now();
+	const r = await burstToReplies(smsc, '+1777', SESSIONS, 240000);
+	const after = rss(sd.pid);
+	let sessions = '?';
+	try {
+		sessions = execFileSync('sqlite3', [path.join(tmp, 'memory.db'), 'SELECT count(*) FROM sessions'],
+			{ encoding: 'utf8', timeout: 20000 }).trim();
+	} catch (e) {
+		sessions = '? (no sqlite3 shell)';
+	}
+	const size = (f) => { try { return fs.statSync(f).size; } catch (e) { return 0; } };
+	const dbBytes = size(path.join(tmp, 'memory.db')) + size(path.join(tmp, 'memory.db-wal'));
+	if (before && after) {
+		out('stoopd memory: VmRSS ' + mb(before.rss) + ' bound and idle; ' + mb(after.rss) + ' (peak ' + mb(after.hwm)
+			+ ') with ' + sessions + ' persisted sessions waiting at the menu, after ' + (r.replies || 0) + ' of '
+			+ SESSIONS + ' texts answered in ' + ((Date.now() - t0) / 1000).toFixed(1) + ' s; database '
+			+ mb(dbBytes / 1024) + ' with its WAL');
+	} else {
+		out('stoopd memory: cannot read /proc/' + sd.pid + '/status');
+	}
+	await stopStoopd(sd);
+	await smsc.quit();
+}
+
+async function main() {
+	if (!fs.existsSync(path.join(build, 'gateway/stoopd')))
+		throw new Error('no ' + path.join(build, 'gateway/stoopd') + ': build it first');
+	try {
+		if (/asan/.test(execFileSync('ldd', [path.join(build, 'gateway/stoopd')], { encoding: 'utf8', timeout: 5000 })))
+			out('NOTE: this stoopd is built with AddressSanitizer: the figures are not meaningful');
+	} catch (e) { /* no ldd: never mind */ }
+	out(pinned ? 'stoopd (or the trivial ESME) on core 0, the SMSC on core 1 (taskset)'
+		: 'not pinned: no taskset or fewer than two cores');
+	const ceil1 = await ceiling('ack');
+	const ceil2 = await ceiling('mirror');
+	await throughput(ceil2 || ceil1);
+	await latency();
+	await memory();
+}
+
+const guard = setTimeout(() => {
+	out('sms_bench: gave up after 15 minutes');
+	for (const c of children) c.kill('SIGKILL');
+	process.exit(1);
+}, 15 * 60 * 1000);
+
+main().catch((e) => {
+	out('sms_bench: ' + e.message);
+	process.exitCode = 1;
+}).finally(async () => {
+	clearTimeout(guard);
+	for (const c of children) c.kill('SIGTERM');
+	await sleep(300);
+	for (const c of children) c.kill('SIGKILL');
+	if (!process.env.STOOP_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+	else out('kept ' + tmp);
+});
