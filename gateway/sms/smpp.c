@@ -380,10 +380,18 @@ static uint32_t handle_deliver(struct smpp_esme *e, const struct deliver_sm_t *d
 	mo.from = from;
 	mo.text = text;
 	mo.concat = concat.present ? &concat : NULL;
-	/* a retransmission carries the same user_message_reference */
+	/* A retransmission carries the same user_message_reference and the
+	 * same text.  Handsets cycle the reference through 0..255, so the
+	 * reference alone would one day drop a new text: the text's hash and
+	 * part number are part of the key. */
 	umr = find_tlv(d->tlv, TLVID_user_message_reference);
 	if (umr) {
-		snprintf(ref, sizeof(ref), "%s/%u", from, umr->value.val16);
+		uint32_t h = 2166136261u;
+		const char *c;
+		for (c = text; *c; c++)
+			h = (h ^ (unsigned char)*c) * 16777619u;
+		snprintf(ref, sizeof(ref), "%s/%u/%u/%08x", from, umr->value.val16,
+			 concat.present ? concat.seq : 0, h);
 		mo.msg_ref = ref;
 	}
 	rc = sms_mo_receive(e->sc, &mo);

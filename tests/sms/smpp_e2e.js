@@ -335,6 +335,21 @@ async function main() {
 	check(replies(smsc, m, F).length === 1, 'the same text twice within the dedup window is answered once',
 		replies(smsc, m, F));
 
+	// a user_message_reference identifies a retransmission only with its
+	// text: handsets reuse references, a new text must not be dropped
+	const U = '+15551230015';
+	m = smsc.mark();
+	smsc.send({ cmd: 'deliver', from: U, text: 'menu', umr: 7, id: 'u1' });
+	await expectReply(smsc, m, U, 'a text with user_message_reference 7 is answered', (x) => /\n1 Report a problem/.test(x.text));
+	m = smsc.mark();
+	smsc.send({ cmd: 'deliver', from: U, text: 'menu', umr: 7, id: 'u2' });
+	await smsc.wait((e) => e.ev === 'deliver_resp' && e.id === 'u2', 5000, m);
+	await sleep(1200);
+	check(replies(smsc, m, U).length === 0, 'the same text with the same reference again is acknowledged, not answered again');
+	m = smsc.mark();
+	smsc.send({ cmd: 'deliver', from: U, text: 'help', umr: 7, id: 'u3' });
+	await expectReply(smsc, m, U, 'a different text that reuses reference 7 is answered', (x) => x.text === catalog('en', 'sms.help'));
+
 	// bad input: an unknown data_coding gets an error response, nothing else
 	const G = '+15551230007';
 	m = smsc.mark();
