@@ -12,30 +12,10 @@
 
 const { spawn } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const readline = require('readline');
+const { src, build, children, tmpdir, check, note, sleep, Smsc, run } = require('./harness');
 
-const src = process.env.STOOP_SRCDIR;
-const build = process.env.STOOP_BUILDDIR;
-if (!src || !build) {
-	console.log('not ok 1 - STOOP_SRCDIR and STOOP_BUILDDIR must be set');
-	process.exit(1);
-}
-const tmp = fs.mkdtempSync(path.join(process.env.TMPDIR || os.tmpdir(), 'stoop-smpp-'));
-let n = 0;
-let failed = 0;
-const children = [];
-
-function check(ok, what, detail) {
-	n++;
-	console.log((ok ? 'ok ' : 'not ok ') + n + ' - ' + what);
-	if (!ok) {
-		failed++;
-		if (detail !== undefined) console.log('  ' + JSON.stringify(detail).slice(0, 2000));
-	}
-	return ok;
-}
+const tmp = tmpdir('stoop-smpp-');
 
 // The catalog text of a prompt, as stoopd sends it (accents folded).
 function catalog(lang, id) {
@@ -49,53 +29,6 @@ function catalog(lang, id) {
 	}
 	return base;
 }
-
-// ---------------------------------------------------------------- the SMSC
-
-class Smsc {
-	constructor() {
-		this.events = [];
-		this.waiters = [];
-		this.proc = spawn('node', [path.join(src, 'tests/sms/smsc/smsc.js'), '--port', '0',
-			'--system-id', 'stoop', '--password', 'secret', '--max-seconds', '300'],
-		{ stdio: ['pipe', 'pipe', 'pipe'], env: Object.assign({}, process.env, {
-			// a release tarball has no node_modules: setup.sh names this tree's
-			NODE_PATH: process.env.STOOP_SMSC_NODE_MODULES || path.join(src, 'tests/sms/smsc/node_modules'),
-		}) });
-		children.push(this.proc);
-		readline.createInterface({ input: this.proc.stdout }).on('line', (l) => {
-			let ev;
-			try { ev = JSON.parse(l); } catch (e) { return; }
-			this.events.push(ev);
-			for (const w of this.waiters.slice()) w();
-		});
-		this.proc.stderr.on('data', (d) => fs.appendFileSync(path.join(tmp, 'smsc.stderr'), d));
-	}
-	send(cmd) { this.proc.stdin.write(JSON.stringify(cmd) + '\n'); }
-	// the first event from index `from` matching pred, within ms
-	wait(pred, ms, from = 0) {
-		return new Promise((resolve) => {
-			const look = () => {
-				for (let i = from; i < this.events.length; i++) {
-					if (pred(this.events[i])) {
-						done();
-						resolve(this.events[i]);
-						return true;
-					}
-				}
-				return false;
-			};
-			const timer = setTimeout(() => { done(); resolve(null); }, ms);
-			const w = () => look();
-			const done = () => { clearTimeout(timer); this.waiters = this.waiters.filter((x) => x !== w); };
-			if (!look()) this.waiters.push(w);
-		});
-	}
-	mark() { return this.events.length; }
-	since(mark, pred) { return this.events.slice(mark).filter(pred); }
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- stoopd
 
@@ -478,18 +411,4 @@ async function main() {
 	ex.kill('SIGTERM');
 }
 
-main().catch((e) => {
-	check(false, 'the test itself threw: ' + e.stack);
-}).finally(async () => {
-	for (const c of children) {
-		if (c.exitCode === null) c.kill('SIGTERM');
-	}
-	await sleep(500);
-	for (const c of children) {
-		if (c.exitCode === null) c.kill('SIGKILL');
-	}
-	console.log('# ' + n + ' checks, ' + failed + ' failed');
-	if (!process.env.STOOP_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
-	else console.log('# kept ' + tmp);
-	process.exit(failed ? 1 : 0);
-});
+run(main);
