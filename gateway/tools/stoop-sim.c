@@ -105,7 +105,10 @@ static void leg_say(struct flow_leg *leg, const struct flow_item *items, unsigne
 		print_play(s, items, n);
 		return;
 	}
-	s->reply = flow_render_sms_reply_add(s->ctx, s->reply, flow_render_sms_items(s->ctx, s->fs, flow_inst_lang(s->fi), items, n));
+	char *text = flow_render_sms_items(s->ctx, s->fs, flow_inst_lang(s->fi), items, n);
+
+	s->reply = flow_render_sms_reply_add(s->ctx, s->reply, text);
+	talloc_free(text);
 }
 
 static const char *ms_str(unsigned ms)
@@ -126,8 +129,10 @@ static void leg_ask(struct flow_leg *leg, const struct flow_ask_out *ask)
 	unsigned n, i;
 
 	if (s->ch == FLOW_CH_SMS) {
-		s->reply = flow_render_sms_reply_add(s->ctx, s->reply,
-				      flow_render_sms_ask(s->ctx, s->fs, flow_inst_lang(s->fi), ask));
+		char *text = flow_render_sms_ask(s->ctx, s->fs, flow_inst_lang(s->fi), ask);
+
+		s->reply = flow_render_sms_reply_add(s->ctx, s->reply, text);
+		talloc_free(text);
 		return;
 	}
 	items = flow_render_voice_ask(s->ctx, ask, &n);
