@@ -17,6 +17,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "flow/flow_int.h"
+#include "sms/sms_text.h"
 
 #define FLOW_MAX_LINE	4096
 #define FLOW_MAX_TOKS	128
@@ -35,40 +36,6 @@ void flow_error(struct flow_diag *d, const struct flow_loc *loc, const char *fmt
 	fputc('\n', d->out);
 }
 
-/* Length of the UTF-8 sequence at s (at most avail bytes), 0 if invalid. */
-static unsigned utf8_seq_len(const unsigned char *s, size_t avail)
-{
-	unsigned len, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > avail)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* overlong forms, surrogates, beyond Unicode */
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)
-	    || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
 /* Check one line's bytes; report the first problem.  Returns 0 if clean. */
 int flow_lex_check_line(const char *file, unsigned lineno, const char *s, size_t len,
 			   struct flow_diag *d)
@@ -76,6 +43,7 @@ int flow_lex_check_line(const char *file, unsigned lineno, const char *s, size_t
 	struct flow_loc loc = { .file = file, .line = lineno };
 	size_t i = 0;
 	unsigned n;
+	uint32_t cp;
 
 	if (len > FLOW_MAX_LINE) {
 		loc.col = FLOW_MAX_LINE + 1;
@@ -93,7 +61,7 @@ int flow_lex_check_line(const char *file, unsigned lineno, const char *s, size_t
 			flow_error(d, &loc, "control character 0x%02x", c);
 			return -EINVAL;
 		}
-		n = utf8_seq_len((const unsigned char *)s + i, len - i);
+		n = sms_utf8_decode((const unsigned char *)s + i, len - i, &cp);
 		if (!n) {
 			flow_error(d, &loc, "invalid UTF-8");
 			return -EINVAL;

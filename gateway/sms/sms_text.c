@@ -61,11 +61,12 @@ static const struct {
 	{ 0x2013, "-" }, { 0x2014, "-" }, { 0x2026, "..." }, { 0x0060, "'" },
 };
 
-/* Decode one code point; returns its byte length, 0 when invalid. */
-static unsigned utf8_decode(const unsigned char *s, uint32_t *cp)
+unsigned sms_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
 {
 	unsigned len, i;
 
+	if (!avail)
+		return 0;
 	if (s[0] < 0x80) {
 		*cp = s[0];
 		return 1;
@@ -78,6 +79,8 @@ static unsigned utf8_decode(const unsigned char *s, uint32_t *cp)
 		len = 4, *cp = s[0] & 0x07;
 	else
 		return 0;
+	if (len > avail)
+		return 0;
 	for (i = 1; i < len; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
@@ -87,6 +90,13 @@ static unsigned utf8_decode(const unsigned char *s, uint32_t *cp)
 	    || (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
 		return 0;
 	return len;
+}
+
+/* The same on a NUL-terminated string (a NUL is never a continuation
+ * byte, so a sequence cut short by the end is refused there). */
+static unsigned utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+	return sms_utf8_decode(s, SIZE_MAX, cp);
 }
 
 static const char *fold_of(uint32_t cp)

@@ -24,6 +24,12 @@ struct sms_size {
 #define SMS_UCS2_SINGLE	70
 #define SMS_UCS2_PART	67
 
+/* Decode one UTF-8 code point from at most avail bytes at s: its length in
+ * bytes, or 0 when the bytes are not valid UTF-8 (overlong forms,
+ * surrogates and code points beyond U+10FFFF included).  The one UTF-8
+ * decoder of the gateway: the flow lexer checks files with it too. */
+unsigned sms_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
+
 /* Measure a UTF-8 text as it would be sent.  fold: first replace letters
  * GSM 03.38 lacks by their base letter (á -> a) as the SMS channel does.
  * Returns 0, or -EINVAL for invalid UTF-8. */
