@@ -21,7 +21,9 @@ set -eu
 STOOP_DEBS="build-essential autoconf automake libtool pkg-config
 	libosmocore-dev libtalloc-dev libsqlite3-dev sqlite3 libsndfile1-dev
 	espeak-ng sox libsofia-sip-ua-dev libsofia-sip-ua-glib-dev
-	libsmpp34-dev"
+	libsmpp34-dev libspandsp-dev libsamplerate0-dev"
+# What only the tests need: the SIP peers (sipsak, sipp).
+STOOP_TEST_DEBS="sipsak sip-tester"
 
 PREFIX=/usr/local
 JOBS=2
@@ -49,14 +51,18 @@ Usage: ./setup.sh run|check|bench|distcheck|deps
   check      ASan+UBSan build, the whole test suite ("N passed, N failed")
   bench      normal build, the benchmarks
   distcheck  normal build, make distcheck
-  deps       only install the missing Debian packages
+  deps       only install the missing Debian packages (with the tests')
 EOF
 	exit 2
 }
 
+# install_debs [test]: the packages to build and run; with "test", also
+# those only the tests need.
 install_debs() {
+	wanted=$STOOP_DEBS
+	[ "${1:-}" = test ] && wanted="$wanted $STOOP_TEST_DEBS"
 	missing=""
-	for pkg in $STOOP_DEBS; do
+	for pkg in $wanted; do
 		status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
 		case "$status" in
 		ii*) ;;
@@ -164,7 +170,7 @@ EOF
 }
 
 cmd_check() {
-	install_debs
+	install_debs test
 	install_test_smsc
 	prepare_build_dir sanitize
 	log="$BUILD/check.log"
@@ -191,14 +197,14 @@ cmd_check() {
 }
 
 cmd_bench() {
-	install_debs
+	install_debs test
 	install_test_smsc
 	configure_build normal
 	make -C "$BUILD" bench
 }
 
 cmd_distcheck() {
-	install_debs
+	install_debs test
 	install_test_smsc
 	configure_build normal
 	# the tarball carries no node_modules: the SMS tests use this tree's
@@ -213,6 +219,6 @@ run) cmd_run ;;
 check) cmd_check ;;
 bench) cmd_bench ;;
 distcheck) cmd_distcheck ;;
-deps) install_debs ;;
+deps) install_debs test ;;
 *) usage ;;
 esac

@@ -1,0 +1,89 @@
+/* sip.h -- the voice channel's SIP side: a sofia-sip nua user agent server
+ * for INVITE / ACK / BYE / CANCEL / OPTIONS / INFO, in glib's main context
+ * (core/glib_loop.c joins it to stoopd's loop).
+ *
+ * A call is accepted only from a configured peer (source address on the
+ * allow-list; else 403), while fewer than max_calls are up (else 503), and
+ * when its SDP offer has PCMU or PCMA (else 488).  The owner (voice/call.c)
+ * gets the call with what it needs to run a flow: who calls, which number
+ * was called (request-URI, Diversion, History-Info), where the caller's RTP
+ * goes and in which codec; it answers with its RTP port, and hears about
+ * DTMF sent as SIP INFO, re-INVITEs (new address, hold) and the end.
+ * SDP is parsed with sofia-sip's sdp_parse() and the answer is written by
+ * this module (nua's own offer/answer engine is off, as in
+ * osmo-sip-connector).  Implemented in voice/sip.c.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct sip_ua;
+struct sip_call;
+
+#define SIP_UA_DEFAULT_IP	"127.0.0.1"
+#define SIP_UA_DEFAULT_PORT	5060
+
+struct sip_ua_peer {
+	char ip[16];			/* dotted quad, compared with the source address */
+};
+
+struct sip_ua_config {
+	const char *local_ip;		/* UDP and TCP */
+	uint16_t local_port;
+	const char *rtp_ip;		/* the address in our SDP; NULL: local_ip */
+	const struct sip_ua_peer *peers;	/* the allow-list */
+	unsigned n_peers;
+	unsigned max_calls;		/* 503 beyond; 0: no limit */
+};
+
+/* What the owner learns about a new call. */
+struct sip_call_info {
+	const char *call_id;
+	const char *caller;		/* From user part ("+15551230001"), or "anonymous" */
+	const char *called;		/* request-URI user part ("311") */
+	const char *diverted_from;	/* Diversion / History-Info user part, or NULL */
+	const char *diversion_reason;	/* "no-answer", "unconditional", "user-busy" ... or NULL */
+	const char *remote_ip;		/* from the SDP c= line */
+	uint16_t remote_port;
+	int pt;				/* 0 PCMU or 8 PCMA, the first of ours in the offer */
+	int dtmf_pt;			/* telephone-event/8000, or -1 */
+	bool hold;			/* sendonly / inactive / 0.0.0.0 */
+};
+
+struct sip_ua_ops {
+	/* A call passed the checks: set it up and return the local RTP port
+	 * to answer with (200 OK goes out with it), or a negative errno to
+	 * refuse (503). */
+	int (*incoming)(struct sip_call *c, const struct sip_call_info *info, void *priv);
+	/* A re-INVITE changed the remote address, codec or hold. */
+	void (*media)(struct sip_call *c, const struct sip_call_info *info);
+	/* A digit sent as SIP INFO (application/dtmf-relay or application/dtmf). */
+	void (*dtmf)(struct sip_call *c, char key, unsigned duration_ms);
+	/* The call is over (BYE, CANCEL, ACK timeout, error); c is freed after
+	 * this returns.  reason is for the log ("bye", "cancel", ...). */
+	void (*ended)(struct sip_call *c, const char *reason);
+};
+
+struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_config *cfg, const struct sip_ua_ops *ops,
+			    void *priv);
+/* Bind and start answering.  Needs glib_loop_init() first. */
+int sip_ua_start(struct sip_ua *ua);
+/* Hang up every call and stop; sip_ua_stopped() is true when done (the
+ * loop must keep turning until then). */
+void sip_ua_shutdown(struct sip_ua *ua);
+bool sip_ua_stopped(const struct sip_ua *ua);
+void sip_ua_free(struct sip_ua *ua);
+
+/* The owner's pointer for a call. */
+void sip_call_set_priv(struct sip_call *c, void *priv);
+void *sip_call_priv(const struct sip_call *c);
+/* Hang up (BYE); ended() follows. */
+void sip_call_hangup(struct sip_call *c);
+
+struct sip_ua_stats {
+	uint64_t invites, answered, refused_peer, refused_busy, refused_codec, refused_other;
+	uint64_t cancelled, byes_in, byes_out, reinvites, infos, options, malformed;
+	unsigned calls;
+};
+const struct sip_ua_stats *sip_ua_stats(const struct sip_ua *ua);
