@@ -14,8 +14,10 @@
  * busier group commit would hold anyway.
  *
  * Outbound: a queued reply leaves as MESSAGE to sip:<number>@<peer>, the
- * peer the number last texted through (remembered for a day; otherwise the
- * first peer configured), text/plain; charset=utf-8 and whole: the peer
+ * peer the number's text came through (its address is the text's route in
+ * the store, so this survives a restart; a number never heard from, or a
+ * peer no longer configured: the first peer), text/plain; charset=utf-8
+ * and whole: the peer
  * splits it into SMS if it has to.  A 2xx is SMS_OUT_OK, a timeout or a
  * 408/480/486/5xx-ish answer a temporary failure (the channel retries), any
  * other final answer a permanent one.
@@ -53,7 +55,6 @@ struct sip_out;
 #include <sofia-sip/msg_header.h>
 
 #include <osmocom/core/talloc.h>
-#include <osmocom/core/hashtable.h>
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/timer.h>
 #include <osmocom/core/utils.h>
@@ -66,19 +67,8 @@ struct sip_out;
 #define SIP_TRANSPORT_NAME	"sip"
 #define SIP_DEFAULT_WINDOW	32
 #define SIP_NUMBER_MAX		20	/* digits of a resident's number */
-#define SIP_ROUTE_KEEP_S	(24 * 3600)	/* how long a number's peer is remembered */
-#define SIP_ROUTE_PRUNE_S	600
 
 #define LOGSM(lvl, fmt, args...) LOGP(DSMS, lvl, "sip-sms: " fmt, ## args)
-
-/* The peer a number last texted through: its replies go there. */
-struct sip_route {
-	struct hlist_node node;
-	uint32_t hash;
-	char msisdn[SIP_NUMBER_MAX + 2];
-	unsigned peer;
-	time_t seen;
-};
 
 /* One reply on its way (a nua handle with one MESSAGE). */
 struct sip_out {
@@ -97,8 +87,6 @@ struct sip_message {
 	bool su_initialised, shutting_down, stopped;
 	struct llist_head outs;		/* struct sip_out */
 	unsigned n_outs;
-	DECLARE_HASHTABLE(routes, 10);
-	struct osmo_timer_list prune;
 	struct sip_message_stats stats;
 };
 
@@ -119,15 +107,6 @@ static void sip_su_logger(void *stream, char const *fmt, va_list ap)
 		LOGP(DSIP, LOGL_INFO, "sofia-sip: %s\n", line);
 }
 
-static uint32_t str_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 /* "+15551230001" or "5551230001": what a resident's number looks like. */
 static bool is_number(const char *s, size_t len)
 {
@@ -141,48 +120,6 @@ static bool is_number(const char *s, size_t len)
 		if (s[i] < '0' || s[i] > '9')
 			return false;
 	return true;
-}
-
-static struct sip_route *route_find(struct sip_message *sm, const char *msisdn, uint32_t h)
-{
-	struct sip_route *r;
-
-	hash_for_each_possible(sm->routes, r, node, h)
-		if (r->hash == h && !strcmp(r->msisdn, msisdn))
-			return r;
-	return NULL;
-}
-
-static void route_remember(struct sip_message *sm, const char *msisdn, unsigned peer)
-{
-	uint32_t h = str_hash(msisdn);
-	struct sip_route *r = route_find(sm, msisdn, h);
-
-	if (!r) {
-		r = talloc_zero(sm, struct sip_route);
-		r->hash = h;
-		OSMO_STRLCPY_ARRAY(r->msisdn, msisdn);
-		hash_add(sm->routes, &r->node, h);
-	}
-	r->peer = peer;
-	r->seen = time(NULL);
-}
-
-static void route_prune_cb(void *data)
-{
-	struct sip_message *sm = data;
-	time_t now = time(NULL);
-	struct hlist_node *tmp;
-	struct sip_route *r;
-	unsigned bkt;
-
-	hash_for_each_safe(sm->routes, bkt, tmp, r, node) {
-		if (now - r->seen >= SIP_ROUTE_KEEP_S) {
-			hash_del(&r->node);
-			talloc_free(r);
-		}
-	}
-	osmo_timer_schedule(&sm->prune, SIP_ROUTE_PRUNE_S, 0);
 }
 
 /*
@@ -246,11 +183,13 @@ static void respond(struct sip_message *sm, nua_handle_t *nh, int status, const 
 
 /* Store the text; 0 once committed, -EEXIST for a message already had,
  * else a negative errno (nothing kept). */
-static int store_text(struct sip_message *sm, const char *msg_ref, const char *from, const char *text)
+static int store_text(struct sip_message *sm, const char *msg_ref, const char *peer_ip,
+		      const char *from, const char *text)
 {
 	struct sms_mo mo = {
 		.transport = SIP_TRANSPORT_NAME,
 		.msg_ref = msg_ref,
+		.route = peer_ip,
 		.from = from,
 		.text = text,
 	};
@@ -328,14 +267,13 @@ static void handle_message(struct sip_message *sm, nua_handle_t *nh, const sip_t
 				  sip->sip_cseq ? sip->sip_cseq->cs_seq : 0);
 	text = talloc_strndup(msg_ref, pl->pl_data, len);
 	LOGSM(LOGL_DEBUG, "MESSAGE %s from %s via %s: %s\n", msg_ref, from, addr, text);
-	rc = store_text(sm, msg_ref, from, text);
+	rc = store_text(sm, msg_ref, sm->cfg.peers[peer].ip, from, text);
 	talloc_free(msg_ref);
 	if (rc == 0 || rc == -EEXIST) {
 		if (rc == -EEXIST)
 			sm->stats.duplicates++;
 		else
 			sm->stats.accepted++;
-		route_remember(sm, from, peer);
 		respond(sm, nh, SIP_202_ACCEPTED, false);
 		LOGSM(LOGL_INFO, "MESSAGE from %s via %s: %s\n", stoop_mask_number(from), addr,
 		      rc == -EEXIST ? "had it already, 202 again" : "stored, 202");
@@ -374,9 +312,9 @@ static void out_free(struct sip_out *o)
 static int sip_submit(struct sms_transport *t, const struct store_sms_out *msg)
 {
 	struct sip_message *sm = t->priv;
-	const struct sip_message_peer *peer;
-	struct sip_route *r;
+	const struct sip_message_peer *peer = NULL;
 	struct sip_out *o;
+	unsigned i;
 	char *uri;
 
 	if (!is_number(msg->msisdn, strlen(msg->msisdn))) {
@@ -387,8 +325,11 @@ static int sip_submit(struct sms_transport *t, const struct store_sms_out *msg)
 		sms_out_result(sm->sc, msg->id, SMS_OUT_PERMANENT, NULL, "no SIP peer configured");
 		return 0;
 	}
-	r = route_find(sm, msg->msisdn, str_hash(msg->msisdn));
-	peer = &sm->cfg.peers[r && r->peer < sm->cfg.n_peers ? r->peer : 0];
+	for (i = 0; msg->route && i < sm->cfg.n_peers && !peer; i++)
+		if (!strcmp(sm->cfg.peers[i].ip, msg->route))
+			peer = &sm->cfg.peers[i];
+	if (!peer)
+		peer = &sm->cfg.peers[0];
 
 	o = talloc_zero(sm, struct sip_out);
 	o->sm = sm;
@@ -544,8 +485,6 @@ struct sip_message *sip_message_alloc(void *ctx, struct sms_channel *sc, const s
 	if (!sm->cfg.window)
 		sm->cfg.window = SIP_DEFAULT_WINDOW;
 	INIT_LLIST_HEAD(&sm->outs);
-	hash_init(sm->routes);
-	osmo_timer_setup(&sm->prune, route_prune_cb, sm);
 	sm->transport = (struct sms_transport){
 		.name = SIP_TRANSPORT_NAME, .ready = sip_ready, .submit = sip_submit, .priv = sm,
 	};
@@ -591,7 +530,6 @@ int sip_message_start(struct sip_message *sm)
 	if (!sm->cfg.n_peers)
 		LOGSM(LOGL_ERROR, "no peer configured (`peer A.B.C.D` in the sip-sms node): every MESSAGE "
 		      "will be refused\n");
-	osmo_timer_schedule(&sm->prune, SIP_ROUTE_PRUNE_S, 0);
 	LOGSM(LOGL_NOTICE, "listening on %s port %u, %u peer%s, replies from %s\n", sm->cfg.local_ip,
 	      sm->cfg.local_port, sm->cfg.n_peers, sm->cfg.n_peers == 1 ? "" : "s", sm->cfg.from_uri);
 	return 0;
@@ -625,7 +563,6 @@ void sip_message_free(struct sip_message *sm)
 
 	if (!sm)
 		return;
-	osmo_timer_del(&sm->prune);
 	/* (sip_message_shutdown() already dropped them, unless it never ran) */
 	llist_for_each_entry_safe(o, o2, &sm->outs, list) {
 		if (sm->nua && !sm->stopped)

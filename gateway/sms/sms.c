@@ -65,6 +65,7 @@ struct sms_channel {
 	struct sms_config cfg;
 	struct sms_transport *transports[SMS_MAX_TRANSPORTS];
 	unsigned n_transports;
+	char *transport_names;		/* each name followed by '\n' (store_sms_out_due) */
 	DECLARE_HASHTABLE(rate, 10);
 	DECLARE_HASHTABLE(inflight, 10);
 	unsigned n_inflight;
@@ -219,8 +220,13 @@ struct sms_channel *sms_channel_alloc(void *ctx, struct store *st, const struct 
 
 void sms_channel_add_transport(struct sms_channel *sc, struct sms_transport *t)
 {
-	if (sc->n_transports < SMS_MAX_TRANSPORTS)
-		sc->transports[sc->n_transports++] = t;
+	if (sc->n_transports >= SMS_MAX_TRANSPORTS) {
+		LOGP(DSMS, LOGL_ERROR, "sms: transport %s not added: at most %u\n", t->name,
+		     SMS_MAX_TRANSPORTS);
+		return;
+	}
+	sc->transports[sc->n_transports++] = t;
+	sc->transport_names = talloc_asprintf_append(sc->transport_names, "%s\n", t->name);
 }
 
 const struct sms_stats *sms_channel_stats(const struct sms_channel *sc)
@@ -528,6 +534,7 @@ int sms_mo_receive(struct sms_channel *sc, const struct sms_mo *mo)
 		.concat_ref = -1,
 		.state = STORE_SMS_IN_NEW,
 		.received_at = store_now(),
+		.route = (char *)mo->route,
 	};
 	bool part = mo->concat && mo->concat->present && mo->concat->total > 1;
 	int64_t id;
@@ -589,29 +596,22 @@ static struct inflight *inflight_find(struct sms_channel *sc, int64_t id)
 	return NULL;
 }
 
-static struct sms_transport *ready_transport(struct sms_channel *sc)
-{
-	unsigned i;
-
-	for (i = 0; i < sc->n_transports; i++)
-		if (sc->transports[i]->ready(sc->transports[i]))
-			return sc->transports[i];
-	return NULL;
-}
-
-void sms_sender_kick(struct sms_channel *sc)
+/* Submit what is due for transport t: its own messages, those for any
+ * transport and those whose transport is no longer configured.  Returns
+ * false when the store could not be read. */
+static bool send_due(struct sms_channel *sc, struct sms_transport *t)
 {
 	struct store_sms_out *due;
-	struct sms_transport *t;
 	unsigned n, i;
-	void *tmp;
+	void *tmp = talloc_new(sc);
+	bool ok = true;
 
-	if (sc->batch_depth || !(t = ready_transport(sc)))
-		return;
-	tmp = talloc_new(sc);
-	if (store_sms_out_due(sc->st, tmp, store_now(), SMS_DUE_BATCH + sc->n_inflight, &due, &n) < 0)
+	if (store_sms_out_due(sc->st, tmp, store_now(), SMS_DUE_BATCH + sc->n_inflight, t->name,
+			      sc->transport_names, &due, &n) < 0) {
 		n = 0;
-	for (i = 0; i < n && (t = ready_transport(sc)); i++) {
+		ok = false;
+	}
+	for (i = 0; i < n && t->ready(t); i++) {
 		struct inflight *f;
 		if (inflight_find(sc, due[i].id))
 			continue;
@@ -628,6 +628,23 @@ void sms_sender_kick(struct sms_channel *sc)
 		}
 	}
 	talloc_free(tmp);
+	return ok;
+}
+
+/* Each reply leaves through the transport its text came in on (sms_out.via,
+ * see store_sms_out_queue()); one that is not ready keeps its messages
+ * queued until it is, and kicks the sender again then. */
+void sms_sender_kick(struct sms_channel *sc)
+{
+	unsigned i;
+
+	if (sc->batch_depth)
+		return;
+	for (i = 0; i < sc->n_transports; i++) {
+		struct sms_transport *t = sc->transports[i];
+		if (t->ready(t) && !send_due(sc, t))
+			return;
+	}
 }
 
 void sms_out_result(struct sms_channel *sc, int64_t out_id, enum sms_out_result res,

@@ -37,7 +37,8 @@ struct sms_transport {
 	/* Is there room to submit now (bound, window not full, not throttled)? */
 	bool (*ready)(struct sms_transport *t);
 	/* Submit one queued message (split into parts by the transport);
-	 * report the outcome later with sms_out_result(). */
+	 * report the outcome later with sms_out_result().  msg->via is this
+	 * transport or NULL; msg->route what the inbound text's route was. */
 	int (*submit)(struct sms_transport *t, const struct store_sms_out *msg);
 	void *priv;
 };
@@ -45,6 +46,7 @@ struct sms_transport {
 struct sms_mo {
 	const char *transport;	/* the transport's name */
 	const char *msg_ref;	/* a message id unique per transport, or NULL */
+	const char *route;	/* where in the transport it came from (a SIP peer), or NULL */
 	const char *from;	/* the resident's number */
 	const char *text;	/* UTF-8 */
 	const struct sms_concat *concat;	/* part of a long text, or NULL */

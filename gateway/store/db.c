@@ -160,6 +160,18 @@ static const char schema_v3[] =
 	");\n"
 	"PRAGMA user_version = 3;\n";
 
+/* v4: a reply goes back the way its text came.  sms_in.route is where
+ * within its transport the text came from (for SIP MESSAGE, the peer's
+ * address; NULL for SMPP, where the SMSC is the transport); sms_out.via and
+ * sms_out.route are filled when a message is queued, from the text it
+ * answers or else the number's latest text, and the sender submits it
+ * through that transport only (while it is configured). */
+static const char schema_v4[] =
+	"ALTER TABLE sms_in ADD COLUMN route TEXT;\n"
+	"ALTER TABLE sms_out ADD COLUMN via TEXT;\n"
+	"ALTER TABLE sms_out ADD COLUMN route TEXT;\n"
+	"PRAGMA user_version = 4;\n";
+
 /*
  * Statements
  */
@@ -176,11 +188,11 @@ static const char schema_v3[] =
 
 #define SMS_IN_COLUMNS \
 	"id, transport, msg_ref, msisdn, text, concat_ref, concat_total, concat_seq," \
-	" state, received_at"
+	" state, received_at, route"
 
 #define SMS_OUT_COLUMNS \
 	"id, msisdn, text, reason, in_reply_to, state, attempts, next_try_at, msg_ref," \
-	" last_error, created_at, updated_at"
+	" last_error, created_at, updated_at, via, route"
 
 static const char *const stmt_sql[_NUM_DB_STMT] = {
 	[DB_STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -257,9 +269,9 @@ static const char *const stmt_sql[_NUM_DB_STMT] = {
 	/* the conflict target names the partial index sms_in_msg_ref */
 	[DB_STMT_SMS_IN_INSERT] =
 		"INSERT INTO sms_in (transport, msg_ref, msisdn, text, concat_ref, concat_total,"
-		" concat_seq, state, received_at)"
+		" concat_seq, state, received_at, route)"
 		" VALUES ($transport, $msg_ref, $msisdn, $text, $concat_ref, $concat_total,"
-		" $concat_seq, $state, $received_at)"
+		" $concat_seq, $state, $received_at, $route)"
 		" ON CONFLICT (transport, msg_ref) WHERE msg_ref IS NOT NULL DO NOTHING",
 	[DB_STMT_SMS_IN_SET_STATE] = "UPDATE sms_in SET state = $state WHERE id = $id",
 	/* whole texts only: a part's text is a fragment of what was said */
@@ -277,13 +289,22 @@ static const char *const stmt_sql[_NUM_DB_STMT] = {
 		" ORDER BY received_at, id LIMIT $limit",
 	[DB_STMT_SMS_IN_COUNT] = "SELECT count(*) FROM sms_in",
 
+	/* the way back: the text answered, else the number's latest (index sms_in_number) */
 	[DB_STMT_SMS_OUT_INSERT] =
-		"INSERT INTO sms_out (msisdn, text, reason, in_reply_to, state, attempts,"
-		" next_try_at, created_at, updated_at)"
-		" VALUES ($msisdn, $text, $reason, $in_reply_to, 'queued', 0, $now, $now, $now)",
+		"WITH src AS (SELECT transport, route FROM sms_in WHERE id = coalesce($in_reply_to,"
+		" (SELECT id FROM sms_in WHERE msisdn = $msisdn"
+		" ORDER BY received_at DESC, id DESC LIMIT 1)))"
+		" INSERT INTO sms_out (msisdn, text, reason, in_reply_to, state, attempts,"
+		" next_try_at, created_at, updated_at, via, route)"
+		" SELECT $msisdn, $text, $reason, $in_reply_to, 'queued', 0, $now, $now, $now,"
+		" (SELECT transport FROM src), (SELECT route FROM src)",
+	/* $names: every configured transport, each followed by a line break; a
+	 * message for a transport no longer configured goes by any */
 	[DB_STMT_SMS_OUT_DUE] =
 		"SELECT " SMS_OUT_COLUMNS " FROM sms_out"
 		" WHERE state = 'queued' AND next_try_at <= $now"
+		" AND ($via IS NULL OR via IS NULL OR via = $via"
+		" OR instr(char(10) || $names, char(10) || via || char(10)) = 0)"
 		" ORDER BY next_try_at, id LIMIT $limit",
 	[DB_STMT_SMS_OUT_BY_ID] = "SELECT " SMS_OUT_COLUMNS " FROM sms_out WHERE id = $id",
 	[DB_STMT_SMS_OUT_STATE] = "SELECT state FROM sms_out WHERE id = $id",
@@ -599,11 +620,17 @@ static int db_upgrade_v3(struct store *st)
 	return db_exec(st, schema_v3, "upgrading schema to v3");
 }
 
+static int db_upgrade_v4(struct store *st)
+{
+	return db_exec(st, schema_v4, "upgrading schema to v4");
+}
+
 /* db_upgrade[n] takes a file from version n - 1 to version n. */
 static int (*const db_upgrade[])(struct store *st) = {
 	[1] = db_upgrade_v1,
 	[2] = db_upgrade_v2,
 	[3] = db_upgrade_v3,
+	[4] = db_upgrade_v4,
 };
 _Static_assert(ARRAY_SIZE(db_upgrade) == STORE_SCHEMA_VERSION + 1, "an upgrade for every version");
 

@@ -110,6 +110,7 @@ enum db_sms_in_col {
 	DB_SMS_IN_COL_CONCAT_SEQ,
 	DB_SMS_IN_COL_STATE,
 	DB_SMS_IN_COL_RECEIVED_AT,
+	DB_SMS_IN_COL_ROUTE,
 };
 
 /* The columns of every statement that reads whole sms_out rows (SMS_OUT_COLUMNS). */
@@ -126,6 +127,8 @@ enum db_sms_out_col {
 	DB_SMS_OUT_COL_LAST_ERROR,
 	DB_SMS_OUT_COL_CREATED_AT,
 	DB_SMS_OUT_COL_UPDATED_AT,
+	DB_SMS_OUT_COL_VIA,
+	DB_SMS_OUT_COL_ROUTE,
 };
 
 struct store {

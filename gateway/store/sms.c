@@ -90,6 +90,7 @@ static int sms_in_row(void *list, void *elem, sqlite3_stmt *stmt)
 		in->concat_seq = sqlite3_column_int(stmt, DB_SMS_IN_COL_CONCAT_SEQ);
 	}
 	in->state = state_value(sms_in_state_names, stmt, DB_SMS_IN_COL_STATE);
+	in->route = db_column_strdup(list, stmt, DB_SMS_IN_COL_ROUTE);
 	in->received_at = sqlite3_column_int64(stmt, DB_SMS_IN_COL_RECEIVED_AT);
 	if (!in->transport || !in->msisdn || !in->text)
 		return -ENOMEM;
@@ -120,6 +121,7 @@ int store_sms_in_add(struct store *st, const struct store_sms_in *in, int64_t *i
 	}
 	rc = rc ? : db_bind_text(stmt, "$state", state);
 	rc = rc ? : db_bind_int64(stmt, "$received_at", in->received_at ? : store_now());
+	rc = rc ? : db_bind_text(stmt, "$route", in->route);
 	rc = rc ? : db_step_done(stmt, "storing an inbound sms");
 	if (!rc && sqlite3_changes(st->db) == 0)
 		rc = -EEXIST;
@@ -259,6 +261,8 @@ static int sms_out_fill(void *ctx, struct store_sms_out *out, sqlite3_stmt *stmt
 	out->last_error = db_column_strdup(ctx, stmt, DB_SMS_OUT_COL_LAST_ERROR);
 	out->created_at = sqlite3_column_int64(stmt, DB_SMS_OUT_COL_CREATED_AT);
 	out->updated_at = sqlite3_column_int64(stmt, DB_SMS_OUT_COL_UPDATED_AT);
+	out->via = db_column_strdup(ctx, stmt, DB_SMS_OUT_COL_VIA);
+	out->route = db_column_strdup(ctx, stmt, DB_SMS_OUT_COL_ROUTE);
 	if (!out->msisdn || !out->text)
 		return -ENOMEM;
 	return 0;
@@ -298,8 +302,8 @@ int store_sms_out_queue(struct store *st, const char *msisdn, const char *text,
 	return 0;
 }
 
-int store_sms_out_due(struct store *st, void *ctx, int64_t now, unsigned limit,
-		      struct store_sms_out **out, unsigned *n)
+int store_sms_out_due(struct store *st, void *ctx, int64_t now, unsigned limit, const char *via,
+		      const char *names, struct store_sms_out **out, unsigned *n)
 {
 	sqlite3_stmt *stmt = st->stmt[DB_STMT_SMS_OUT_DUE];
 	void *list;
@@ -308,6 +312,8 @@ int store_sms_out_due(struct store *st, void *ctx, int64_t now, unsigned limit,
 	*out = NULL;
 	*n = 0;
 	rc = db_bind_int64(stmt, "$now", now);
+	rc = rc ? : db_bind_text(stmt, "$via", via);
+	rc = rc ? : db_bind_text(stmt, "$names", names ? : "");
 	rc = rc ? : db_bind_int64(stmt, "$limit", limit ? limit : SMS_LIST_DEFAULT);
 	rc = rc ? : db_collect(stmt, ctx, sizeof(struct store_sms_out), sms_out_row,
 			       "finding sms due", &list, n);

@@ -30,7 +30,7 @@ enum store_sync {
 };
 
 /* The newest schema version; PRAGMA user_version of an up-to-date file. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Open (creating if needed) and migrate the database at path.  ":memory:" is
  * accepted for tests that need no file.  Returns NULL and logs on error. */
@@ -239,6 +239,7 @@ struct store_sms_in {
 	int concat_total, concat_seq;
 	enum store_sms_in_state state;
 	int64_t received_at;
+	char *route;		/* where in the transport it came from (a SIP peer), or NULL */
 };
 
 /* Record an inbound message (a whole one or a part).  Returns 0, or
@@ -279,14 +280,21 @@ struct store_sms_out {
 	char *last_error;
 	int64_t created_at;
 	int64_t updated_at;
+	char *via;		/* the transport to send it through, or NULL: any */
+	char *route;		/* where in that transport (a SIP peer), or NULL */
 };
 
-/* Queue a message (state QUEUED, next_try_at now). */
+/* Queue a message (state QUEUED, next_try_at now).  It goes back the way
+ * the text in_reply_to came (via, route), or else the way the number last
+ * texted from; a number never heard from gets via NULL: any transport. */
 int store_sms_out_queue(struct store *st, const char *msisdn, const char *text,
 			const char *reason, int64_t in_reply_to, int64_t *id);
-/* Queued messages due by `now`, oldest first, at most limit. */
-int store_sms_out_due(struct store *st, void *ctx, int64_t now, unsigned limit,
-		      struct store_sms_out **out, unsigned *n);
+/* Queued messages due by `now`, oldest first, at most limit, that the
+ * transport `via` may send: its own, those for any transport, and those
+ * for a transport not in `names` (every configured transport's name, each
+ * followed by '\n').  via NULL: every message due. */
+int store_sms_out_due(struct store *st, void *ctx, int64_t now, unsigned limit, const char *via,
+		      const char *names, struct store_sms_out **out, unsigned *n);
 int store_sms_out_get(struct store *st, void *ctx, int64_t id, struct store_sms_out **out);
 /* Move a message on: sent (msg_ref set), failed (last_error), or back to
  * queued for a retry at next_try_at (attempts + 1). */

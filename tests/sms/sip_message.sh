@@ -13,7 +13,8 @@
 #   202 both times, stored and answered once; replies go to the peer the
 #   text came from, a refusal there fails the reply for good, a peer that
 #   is down leaves it queued for a retry; no body and no whole number in
-#   the log; SIGTERM stops it cleanly.
+#   the log; SIGTERM stops it cleanly; a notification queued while stoopd
+#   was down goes, after the restart, to the peer the number texted from.
 # TAP lines on stdout; every wait is bounded.  Env: STOOP_SRCDIR,
 # STOOP_BUILDDIR.
 set -u
@@ -27,7 +28,7 @@ cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; done
 	rm -rf "$tmp"
 }
-trap cleanup EXIT
+trap cleanup EXIT; [ -n "${KEEP_TMP:-}" ] && trap "for p in \$pids; do kill \$p 2>/dev/null; done" EXIT
 trap 'exit 1' INT TERM
 n=0
 failed=0
@@ -99,6 +100,11 @@ result $? "sipp listens as a peer that refuses replies with 404 (127.0.0.3:$uas_
 refuser_port=$uas_port
 pids="$pids $uas_pid"
 down_port=$(random_port)	# 127.0.0.4: a peer with nothing listening
+start_uas peer2 "$src/tests/sms/sip_uas.xml" 127.0.0.5
+result $? "sipp listens as a second peer that takes replies (127.0.0.5:$uas_port)" \
+	"$(cat "$tmp/peer2.out" 2>/dev/null)"
+peer2_port=$uas_port
+pids="$pids $uas_pid"
 
 # ------------------------------------------------------------------ stoopd
 db="$tmp/stoop.db"
@@ -131,6 +137,7 @@ sip-sms
  peer 127.0.0.1 port $peer_port
  peer 127.0.0.3 port $refuser_port
  peer 127.0.0.4 port $down_port
+ peer 127.0.0.5 port $peer2_port
  from-uri sip:311@127.0.0.1
 EOF
 		: >"$tmp/stoopd.log"
@@ -197,7 +204,7 @@ replies() {	# replies UAS NUMBER
 		{ buf = buf $0 "\n" }'
 }
 n_replies() { replies "$1" "$2" | grep -c '^=====$'; }
-has_reply() { [ "$(n_replies "$1" "$2")" -ge 1 ]; }
+has_reply() { [ "$(n_replies "$1" "$2")" -ge "${3:-1}" ]; }	# has_reply UAS NUMBER [N]
 q() { sqlite3 -cmd '.timeout 2000' "$db" "$1"; }
 
 A=+15551230001
@@ -335,17 +342,44 @@ result $? "no whole number in the log at info level" "$(grep -E '\+1555123000' "
 result $? "no message body in the log" "$(grep -E 'hello|HELP|caf|xxxxxxxx' "$tmp/stoopd.log" | head -5)"
 
 # ------------------------------------------------------------- stopping
-kill -TERM "$stoopd_pid"
-rc=124
-for i in $(seq 1 100); do
-	if ! kill -0 "$stoopd_pid" 2>/dev/null; then
-		wait "$stoopd_pid"
-		rc=$?
-		break
-	fi
-	sleep 0.1
-done
+stop_stoopd() {	# stop_stoopd: SIGTERM, then rc is its exit status (124: still running)
+	kill -TERM "$stoopd_pid"
+	rc=124
+	for i in $(seq 1 100); do
+		if ! kill -0 "$stoopd_pid" 2>/dev/null; then
+			wait "$stoopd_pid"
+			rc=$?
+			break
+		fi
+		sleep 0.1
+	done
+}
+G=+15551230007
+send second 127.0.0.5 $G "sip-second@127.0.0.5" 1 "text/plain" "$(body second hello)"
+[ "$status" = 202 ] && wait_for 10 has_reply peer2 $G
+result $? "a text through the peer 127.0.0.5 is answered there" "$(tail -10 "$tmp/stoopd.log")"
+stop_stoopd
 [ $rc -eq 0 ] && grep -q 'stoopd stopped' "$tmp/stoopd.log"
 result $? "SIGTERM stops stoopd within 10 s, exit status 0 (got $rc)" "$(tail -20 "$tmp/stoopd.log")"
+
+# ------------------------------------------- the way back survives a restart
+ctl() { STOOP_DATADIR="$src" "$build/gateway/stoopctl" -d "$db" "$@"; }
+case_id=$(ctl new-case pothole "5 Elm Street" --phone $G 2>&1 | grep -o '[0-9]\{7\}' | head -1)
+[ -n "$case_id" ] && ctl set-status "$case_id" closed "Filled" >"$tmp/ctl.out" 2>&1
+result $? "while stoopd is down, stoopctl closes a case $G follows" "$case_id $(cat "$tmp/ctl.out")"
+[ "$(q "SELECT via || ' ' || route FROM sms_out WHERE msisdn = '$G' AND reason = 'status'")" = \
+  "sip 127.0.0.5" ]
+result $? "the notification is queued for SIP, to the peer $G last texted through" \
+	"$(q "SELECT * FROM sms_out WHERE msisdn = '$G'")"
+start_stoopd
+result $? "stoopd starts again on the same store" "$(tail -20 "$tmp/stoopd.log")"
+pids="$pids $stoopd_pid"
+wait_for 15 has_reply peer2 $G 2
+result $? "after the restart the notification reaches 127.0.0.5" "$(replies peer2 $G)"
+[ "$(n_replies peer $G)" = 0 ]
+result $? "and never the first peer" "$(replies peer $G)"
+stop_stoopd
+[ $rc -eq 0 ]
+result $? "stoopd stops again (got $rc)" "$(tail -20 "$tmp/stoopd.log")"
 
 [ $failed -eq 0 ]

@@ -92,6 +92,66 @@ static const char data_v2[] =
 	" ended_at) VALUES ('voice:+15550003333', 'voice', 'main', 'report.where', 'hangup',"
 	" 1600000500, 1600000560);";
 
+/* What version 3 added to version 2 (SMS), frozen. */
+static const char schema_v3[] =
+	"CREATE TABLE sms_in (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	transport TEXT NOT NULL,\n"
+	"	msg_ref TEXT,\n"
+	"	msisdn TEXT NOT NULL,\n"
+	"	text TEXT NOT NULL,\n"
+	"	concat_ref INTEGER,\n"
+	"	concat_total INTEGER,\n"
+	"	concat_seq INTEGER,\n"
+	"	state TEXT NOT NULL CHECK (state IN ('new', 'part', 'done', 'duplicate')),\n"
+	"	received_at INTEGER NOT NULL\n"
+	");\n"
+	"CREATE UNIQUE INDEX sms_in_msg_ref ON sms_in (transport, msg_ref) WHERE msg_ref IS NOT NULL;\n"
+	"CREATE INDEX sms_in_number ON sms_in (msisdn, received_at);\n"
+	"CREATE INDEX sms_in_parts ON sms_in (msisdn, concat_ref, concat_seq) WHERE concat_ref IS NOT NULL;\n"
+	"CREATE INDEX sms_in_pending ON sms_in (received_at) WHERE state IN ('new', 'part');\n"
+	"CREATE TABLE sms_out (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	msisdn TEXT NOT NULL,\n"
+	"	text TEXT NOT NULL,\n"
+	"	reason TEXT,\n"
+	"	in_reply_to INTEGER,\n"
+	"	state TEXT NOT NULL DEFAULT 'queued'"
+	" CHECK (state IN ('queued', 'sent', 'delivered', 'failed')),\n"
+	"	attempts INTEGER NOT NULL DEFAULT 0,\n"
+	"	next_try_at INTEGER NOT NULL,\n"
+	"	msg_ref TEXT,\n"
+	"	last_error TEXT,\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	updated_at INTEGER NOT NULL\n"
+	");\n"
+	"CREATE INDEX sms_out_due ON sms_out (state, next_try_at);\n"
+	"CREATE TABLE sms_out_ref (\n"
+	"	msg_ref TEXT PRIMARY KEY,\n"
+	"	out_id INTEGER NOT NULL REFERENCES sms_out (id) ON DELETE CASCADE\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX sms_out_ref_out ON sms_out_ref (out_id);\n"
+	"CREATE TABLE numbers (\n"
+	"	msisdn TEXT PRIMARY KEY,\n"
+	"	lang TEXT,\n"
+	"	opted_out INTEGER NOT NULL DEFAULT 0 CHECK (opted_out IN (0, 1)),\n"
+	"	updated_at INTEGER NOT NULL\n"
+	");\n"
+	"PRAGMA user_version = 3;\n";
+
+/* What a v3 stoopd had on top of data_v2: a text from +15550001111 through
+ * the SMSC "north", answered by a reply still queued, and a notification
+ * queued to the same number. */
+static const char data_v3[] =
+	"INSERT INTO sms_in (id, transport, msg_ref, msisdn, text, state, received_at) VALUES"
+	" (1, 'smpp:north', 'm1', '+15550001111', 'STATUS 1000002', 'done', 1600000500);"
+	"INSERT INTO sms_out (id, msisdn, text, reason, in_reply_to, state, next_try_at,"
+	" created_at, updated_at) VALUES"
+	" (1, '+15550001111', 'Request 1000002 is open.', 'reply', 1, 'queued', 1600000500,"
+	"  1600000500, 1600000500),"
+	" (2, '+15550001111', 'Closed.', 'notify', NULL, 'queued', 1600000600,"
+	"  1600000600, 1600000600);";
+
 /*
  * Helpers
  */
@@ -461,8 +521,9 @@ static void test_migrate_v2(void)
 	CHECK(st != NULL, "store_open migrates it");
 	if (!st)
 		return;
-	CHECK(store_schema_version(st) == 3 && raw_int(path, "PRAGMA user_version") == 3,
-	      "now at v3");
+	CHECK(store_schema_version(st) == STORE_SCHEMA_VERSION
+	      && raw_int(path, "PRAGMA user_version") == STORE_SCHEMA_VERSION, "now at v%d",
+	      STORE_SCHEMA_VERSION);
 	CHECK(str_eq(raw_schema(path), raw_schema(tmp_path("empty.db"))),
 	      "the migrated schema equals a new file's");
 	CHECK(store_case_get(st, ctx, 1000002, &c) == 0 && str_eq(c->location, "12 Main Street")
@@ -483,6 +544,40 @@ static void test_migrate_v2(void)
 	talloc_free(num);
 	store_close(st);
 	CHECK(raw_int(path, "SELECT count(*) FROM sms_out") == 1, "the queued row is on disk");
+}
+
+/* A v3 file with SMS data: v4 adds the way back (sms_in.route, sms_out.via
+ * and route); what was queued before goes by any transport. */
+static void test_migrate_v3(void)
+{
+	char *path = tmp_path("v3.db");
+	struct store_sms_out *m = NULL, *due = NULL;
+	struct store *st;
+	int64_t id = 0;
+	unsigned n = 0;
+
+	CHECK(raw_exec(path, schema_v1) == 0 && raw_exec(path, data_v1) == 0
+	      && raw_exec(path, schema_v2) == 0 && raw_exec(path, data_v2) == 0
+	      && raw_exec(path, schema_v3) == 0 && raw_exec(path, data_v3) == 0, "a v3 file is built");
+	st = store_open(ctx, path, STORE_SYNC_FULL);
+	CHECK(st != NULL && store_schema_version(st) == STORE_SCHEMA_VERSION,
+	      "store_open migrates it to v%d", STORE_SCHEMA_VERSION);
+	if (!st)
+		return;
+	CHECK(str_eq(raw_schema(path), raw_schema(tmp_path("empty.db"))),
+	      "the migrated schema equals a new file's");
+	CHECK(store_sms_out_get(st, ctx, 1, &m) == 0 && str_eq(m->text, "Request 1000002 is open.")
+	      && m->in_reply_to == 1 && m->via == NULL && m->route == NULL,
+	      "a reply queued by v3 is kept, for any transport");
+	talloc_free(m);
+	CHECK(store_sms_out_due(st, ctx, 1600000700, 10, "sip", "sip\n", &due, &n) == 0 && n == 2,
+	      "both v3 messages are due on whatever transport is configured now");
+	talloc_free(due);
+	CHECK(store_sms_out_queue(st, "+15550001111", "Fixed.", "notify", 0, &id) == 0
+	      && store_sms_out_get(st, ctx, id, &m) == 0 && str_eq(m->via, "smpp:north"),
+	      "a new notification goes the way the number's v3 text came");
+	talloc_free(m);
+	store_close(st);
 }
 
 static void test_migrate_newer(void)
@@ -1159,18 +1254,18 @@ static void test_sms_out(struct store *st)
 	      && m->attempts == 1 && m->next_try_at == T0 + 50100 && str_eq(m->last_error, "throttled")
 	      && m->updated_at == T0 + 50020, "queued again, attempts 1, next try and error set");
 	talloc_free(m);
-	CHECK(store_sms_out_due(st, ctx, T0 + 50005, 10, &due, &n) == 0 && n == 0 && due,
+	CHECK(store_sms_out_due(st, ctx, T0 + 50005, 10, NULL, NULL, &due, &n) == 0 && n == 0 && due,
 	      "nothing due before a and b");
 	talloc_free(due);
-	CHECK(store_sms_out_due(st, ctx, T0 + 50099, 10, &due, &n) == 0 && n == 3
+	CHECK(store_sms_out_due(st, ctx, T0 + 50099, 10, NULL, NULL, &due, &n) == 0 && n == 3
 	      && due[0].id == a && due[1].id == b && str_eq(due[1].text, "third")
 	      && due[2].next_try_at == T0 + 50010, "due: a, b and the one without id, not c yet");
 	talloc_free(due);
-	CHECK(store_sms_out_due(st, ctx, T0 + 50100, 10, &due, &n) == 0 && n == 4
+	CHECK(store_sms_out_due(st, ctx, T0 + 50100, 10, NULL, NULL, &due, &n) == 0 && n == 4
 	      && due[0].id == a && due[1].id == b && due[3].id == c,
 	      "due: ordered by next_try_at, then id");
 	talloc_free(due);
-	CHECK(store_sms_out_due(st, ctx, T0 + 50100, 2, &due, &n) == 0 && n == 2
+	CHECK(store_sms_out_due(st, ctx, T0 + 50100, 2, NULL, NULL, &due, &n) == 0 && n == 2
 	      && due[0].id == a && due[1].id == b, "due: at most limit");
 	talloc_free(due);
 	CHECK(store_sms_out_retry(st, c, T0 + 50200, NULL) == 0
@@ -1184,7 +1279,7 @@ static void test_sms_out(struct store *st)
 	      && str_eq(m->msg_ref, "smsc-1") && m->attempts == 0 && m->updated_at == T0 + 50030,
 	      "sent: msg_ref set, attempts unchanged");
 	talloc_free(m);
-	CHECK(store_sms_out_due(st, ctx, T0 + 60000, 10, &due, &n) == 0 && n == 3 && due[0].id == b,
+	CHECK(store_sms_out_due(st, ctx, T0 + 60000, 10, NULL, NULL, &due, &n) == 0 && n == 3 && due[0].id == b,
 	      "a sent message is no longer due");
 	talloc_free(due);
 	CHECK(store_sms_out_sent(st, a, "smsc-1b") == -EINVAL
@@ -1216,6 +1311,82 @@ static void test_sms_out(struct store *st)
 	      && sms_out_count(st, STORE_SMS_OUT_DELIVERED) == 0
 	      && sms_out_count(st, STORE_SMS_OUT_FAILED) == 2, "counts by state");
 	CHECK(store_sms_out_count(st, 9, &n) == -EINVAL, "an unknown state cannot be counted");
+}
+
+/* Is id among the n messages of due? */
+static bool due_has(const struct store_sms_out *due, unsigned n, int64_t id)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (due[i].id == id)
+			return true;
+	return false;
+}
+
+/* A reply goes back the way its text came; a notification the way the
+ * number last texted; the due list of a transport holds its own, any
+ * transport's and orphans'. */
+static void test_sms_routes(struct store *st)
+{
+	const char *x = "+15558880001", *y = "+15558880002", *z = "+15558880003";
+	const char *all = "smpp:north\nsmpp:south\nsip\n";
+	struct store_sms_in in = { .msisdn = (char *)y, .text = "hola", .concat_ref = -1,
+				   .state = STORE_SMS_IN_DONE, .transport = "sip",
+				   .route = "127.0.0.5", .received_at = T0 + 70000 };
+	struct store_sms_out *m = NULL, *due = NULL;
+	int64_t in_x1, in_y, in_x2 = 0, r_x1, r_y, n_y, n_x, n_z;
+	unsigned n = 0;
+
+	clock_set(T0 + 70000);
+	in_x1 = sms_in(st, "smpp:north", "n-1", x, "menu", STORE_SMS_IN_DONE, T0 + 70000);
+	CHECK(store_sms_in_add(st, &in, &in_y) == 0 && in_x1 > 0, "texts from x (SMPP) and y (SIP)");
+	CHECK(store_sms_out_queue(st, x, "Menu", "reply", in_x1, &r_x1) == 0
+	      && store_sms_out_get(st, ctx, r_x1, &m) == 0 && str_eq(m->via, "smpp:north")
+	      && m->route == NULL, "x's reply goes back through smpp:north");
+	talloc_free(m);
+	CHECK(store_sms_out_queue(st, y, "Hola", "reply", in_y, &r_y) == 0
+	      && store_sms_out_get(st, ctx, r_y, &m) == 0 && str_eq(m->via, "sip")
+	      && str_eq(m->route, "127.0.0.5"), "y's reply goes back through sip, to its peer");
+	talloc_free(m);
+	CHECK(store_sms_out_queue(st, y, "Closed", "notify", 0, &n_y) == 0
+	      && store_sms_out_get(st, ctx, n_y, &m) == 0 && str_eq(m->via, "sip")
+	      && str_eq(m->route, "127.0.0.5"), "a notification to y goes the way y last texted");
+	talloc_free(m);
+	clock_set(T0 + 70010);
+	in_x2 = sms_in(st, "smpp:south", "s-1", x, "status", STORE_SMS_IN_DONE, T0 + 70010);
+	CHECK(in_x2 > 0 && store_sms_out_queue(st, x, "Closed", "notify", 0, &n_x) == 0
+	      && store_sms_out_get(st, ctx, n_x, &m) == 0 && str_eq(m->via, "smpp:south"),
+	      "after x texted through smpp:south, a notification goes that way");
+	talloc_free(m);
+	CHECK(store_sms_out_get(st, ctx, r_x1, &m) == 0 && str_eq(m->via, "smpp:north"),
+	      "the reply queued before keeps its way");
+	talloc_free(m);
+	CHECK(store_sms_out_queue(st, z, "Hi", "notify", 0, &n_z) == 0
+	      && store_sms_out_get(st, ctx, n_z, &m) == 0 && m->via == NULL,
+	      "a number never heard from: any transport");
+	talloc_free(m);
+
+	CHECK(store_sms_out_due(st, ctx, T0 + 70020, 100, "smpp:north", all, &due, &n) == 0
+	      && due_has(due, n, r_x1) && due_has(due, n, n_z) && !due_has(due, n, r_y)
+	      && !due_has(due, n, n_y) && !due_has(due, n, n_x),
+	      "smpp:north's due list: its own and any transport's, not sip's or south's");
+	talloc_free(due);
+	CHECK(store_sms_out_due(st, ctx, T0 + 70020, 100, "sip", all, &due, &n) == 0
+	      && due_has(due, n, r_y) && due_has(due, n, n_y) && due_has(due, n, n_z)
+	      && !due_has(due, n, r_x1) && !due_has(due, n, n_x), "sip's due list");
+	talloc_free(due);
+	CHECK(store_sms_out_due(st, ctx, T0 + 70020, 100, "sip", "sip\n", &due, &n) == 0
+	      && due_has(due, n, r_y) && due_has(due, n, r_x1) && due_has(due, n, n_x)
+	      && due_has(due, n, n_z), "with the SMSCs gone from the configuration, sip takes theirs");
+	talloc_free(due);
+	CHECK(store_sms_out_due(st, ctx, T0 + 70020, 100, "smpp:north", "smpp:north\nsip\nsmpp:southpole\n",
+				&due, &n) == 0 && due_has(due, n, n_x) && !due_has(due, n, r_y),
+	      "names are whole lines: smpp:south is not configured as part of smpp:southpole");
+	talloc_free(due);
+	CHECK(store_sms_out_sent(st, r_x1, "a") == 0 && store_sms_out_sent(st, r_y, "b") == 0
+	      && store_sms_out_sent(st, n_y, "c") == 0 && store_sms_out_sent(st, n_x, "d") == 0
+	      && store_sms_out_sent(st, n_z, "e") == 0, "sent, out of the way of the next tests");
 }
 
 static void test_sms_receipts(struct store *st)
@@ -1522,6 +1693,7 @@ int main(int argc, char **argv)
 	test_migrate_empty();
 	test_migrate_v1();
 	test_migrate_v2();
+	test_migrate_v3();
 	test_migrate_newer();
 
 	path = tmp_path("cases.db");
@@ -1545,6 +1717,7 @@ int main(int argc, char **argv)
 		test_sms_parts(st);
 		test_sms_pending(st);
 		test_sms_out(st);
+		test_sms_routes(st);
 		test_sms_receipts(st);
 		test_numbers(st);
 		test_sms_transactions(st, path);
