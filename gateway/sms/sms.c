@@ -66,7 +66,7 @@ struct sms_channel {
 	struct sms_transport *transports[SMS_MAX_TRANSPORTS];
 	unsigned n_transports;
 	char *transport_names;		/* each name followed by '\n' (store_sms_out_due) */
-	DECLARE_HASHTABLE(rate, 10);
+	DECLARE_HASHTABLE(rate, 14);	/* a minute of numbers: 16k chains */
 	DECLARE_HASHTABLE(inflight, 10);
 	unsigned n_inflight;
 	unsigned batch_depth;

@@ -62,6 +62,7 @@ function startStoopd(port, name, extra) {
 		' password ' + ((extra && extra.password) || 'secret'),
 		' source-addr 311 ton 3 npi 0',
 		' window 10',
+		' mps ' + ((extra && extra.mps) || 0),
 		' enquire-link 30s',
 		' response-timeout 5s',
 		' reconnect 1s 2s',
@@ -409,6 +410,34 @@ async function main() {
 	await expectReply(smsc, m, X, 'the next text starts at the main menu again',
 		(x) => x.text.startsWith(catalog('en', 'main.welcome')));
 	ex.kill('SIGTERM');
+	await smsc.wait((e) => e.ev === 'closed', 5000, smsc.mark());
+
+	// mps: submits never go faster than the configured budget (a bucket of
+	// one second's worth, refilled as time passes); nothing is dropped
+	const MPS = 10, N = 30;
+	m = smsc.mark();
+	const th = startStoopd(port, 'mps', { mps: MPS });
+	await smsc.wait((e) => e.ev === 'bind' && e.ok === true, 10000, m);
+	smsc.send({ cmd: 'timestamps', on: true });
+	m = smsc.mark();
+	for (let i = 0; i < N; i++)
+		smsc.send({ cmd: 'deliver', from: '+1555124' + String(i).padStart(4, '0'), text: 'hello', id: 'mps' + i });
+	const all = await smsc.until(() => smsc.since(m, (e) => e.ev === 'submit').length >= N, 20000);
+	const subs = smsc.since(m, (e) => e.ev === 'submit');
+	check(all && new Set(subs.map((e) => e.to)).size === N, `mps ${MPS}: all ${N} texts are answered`, subs.length);
+	let worst = 0;
+	for (let i = 0; i < subs.length; i++) {
+		let k = i;
+		while (k < subs.length && subs[k].t - subs[i].t < 1000) k++;
+		worst = Math.max(worst, k - i);
+	}
+	check(worst <= 2 * MPS, `mps ${MPS}: at most ${2 * MPS} submits in any one second (the bucket and its refill)`, worst);
+	const span = subs.length ? (subs[subs.length - 1].t - subs[0].t) / 1000 : 0;
+	check(span >= 0.8 * (subs.length - MPS) / MPS,
+		`mps ${MPS}: ${subs.length} submits take at least ${(0.8 * (subs.length - MPS) / MPS).toFixed(1)} s`, span);
+	note(`mps ${MPS}: ${subs.length} submits in ${span.toFixed(2)} s, at most ${worst} in one second`);
+	smsc.send({ cmd: 'timestamps', on: false });
+	th.kill('SIGTERM');
 }
 
 run(main);
