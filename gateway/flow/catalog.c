@@ -197,6 +197,13 @@ const struct flow_catalog *flow_set_catalog(const struct flow_set *fs, const cha
 	return NULL;
 }
 
+const char *flow_catalog_id(const struct flow_set *fs, const char *lang, unsigned idx)
+{
+	const struct flow_catalog *cat = flow_set_catalog(fs, lang);
+
+	return cat && idx < cat->n ? cat->entries[idx].id : NULL;
+}
+
 const char *flow_catalog_text(const struct flow_set *fs, const char *lang,
 			      enum flow_channel ch, const char *prompt_id)
 {

@@ -56,6 +56,11 @@ const char *flow_set_lang(const struct flow_set *fs, unsigned idx);
 /* Does "flow" or "flow.state" name an entry point? */
 bool flow_set_has_target(const struct flow_set *fs, const char *target);
 
+/* The idx-th entry id of lang's catalog, as written ("report.where",
+ * "main.menu@voice", "sms.help@sms"), sorted; NULL after the last.  A call
+ * plays every id without "@sms" (prompts/<lang>/<id>.wav). */
+const char *flow_catalog_id(const struct flow_set *fs, const char *lang, unsigned idx);
+
 /* A catalog text for a prompt id on a channel (the id@sms / id@voice variant
  * first), or NULL. */
 const char *flow_catalog_text(const struct flow_set *fs, const char *lang,
