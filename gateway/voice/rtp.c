@@ -435,17 +435,13 @@ static void rtp_inband_digits_cb(void *data, const char *digits, int len)
  * packets (start, continuations, the three end packets).  A timestamp newer
  * than the current event's starts a new digit, whether or not the current
  * one's end packets arrived; the same or an older one is a duplicate. */
-static void rtp_rx_event(struct rtp_stream *s, uint32_t ts, const uint8_t *p, unsigned len)
+static void rtp_rx_event(struct rtp_stream *s, uint32_t ts, const uint8_t *p)
 {
 	static const char keys[] = "0123456789*#ABCD";
 	uint8_t event;
 	uint16_t duration;
 	bool end;
 
-	if (len < 4) {
-		s->stats.bad++;
-		return;
-	}
 	event = p[0];
 	end = p[1] & 0x80;
 	duration = get16(p + 2);
@@ -560,7 +556,7 @@ static void rtp_rx_packet(struct rtp_stream *s, const uint8_t *p, unsigned len,
 
 	payload = rtp_parse(p, len, &plen);
 	pt = payload ? p[1] & 0x7f : -1;
-	if (!payload || s->pt < 0 || (pt != s->pt && pt != s->dtmf_pt)) {
+	if (!payload || s->pt < 0 || (pt != s->pt && pt != s->dtmf_pt) || (pt == s->dtmf_pt && plen < 4)) {
 		s->stats.bad++;
 		LOGP(DRTP, LOGL_DEBUG, "rtp %u: dropped a bad packet of %u bytes (pt %d)\n", s->port, len, pt);
 		return;
@@ -598,7 +594,7 @@ static void rtp_rx_packet(struct rtp_stream *s, const uint8_t *p, unsigned len,
 	if (pt == s->pt)
 		rtp_rx_audio(s, payload, plen);
 	else
-		rtp_rx_event(s, get32(p + 4), payload, plen);
+		rtp_rx_event(s, get32(p + 4), payload);
 }
 
 static void rtcp_rx_packet(struct rtp_stream *s, const uint8_t *p, unsigned len,

@@ -691,7 +691,7 @@ static void test_malformed(struct rtp_stream *s, struct owner *o, struct peer *b
 	uint16_t port = rtp_stream_local_port(s);
 	const struct rtp_stream_stats *st = rtp_stream_stats(s);
 	uint8_t buf[2000];
-	uint64_t bad0 = st->bad, seen0, recv0;
+	uint64_t bad0 = st->bad, recv_before = st->received, seen0, recv0;
 	unsigned i, n, sent;
 	struct {
 		const char *what;
@@ -712,6 +712,7 @@ static void test_malformed(struct rtp_stream *s, struct owner *o, struct peer *b
 		{ "an extension longer than the packet", 40, 0x90, 0, 0, 100 },
 		{ "payload type 18", 172, 0x80, 18, 0, 0 },
 		{ "payload type 8 on a PCMU stream", 172, 0x80, 8, 0, 0 },
+		{ "a telephone-event of 3 bytes", 15, 0x80, PT_EVENT, 0, 0 },
 		{ "a datagram of 1600 bytes", 1600, 0x80, 0, 0, 0 },
 		{ "an empty datagram", 0, 0x80, 0, 0, 0 },
 	};
@@ -734,8 +735,8 @@ static void test_malformed(struct rtp_stream *s, struct owner *o, struct peer *b
 		peer_send_raw(b, port, buf, cases[i].len);
 		CHECK(wait_count(&st->bad, before + 1, 1000), "%s: counted as bad", cases[i].what);
 	}
-	CHECK(st->bad - bad0 == ARRAY_SIZE(cases), "%zu malformed packets, %" PRIu64 " bad", ARRAY_SIZE(cases),
-	      st->bad - bad0);
+	CHECK(st->bad - bad0 == ARRAY_SIZE(cases) && st->received == recv_before,
+	      "%zu malformed packets, %" PRIu64 " bad, none received", ARRAY_SIZE(cases), st->bad - bad0);
 
 	/* random bytes: a few may happen to be valid packets, none may crash */
 	seen0 = seen_by(s);
