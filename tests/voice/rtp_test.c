@@ -5,8 +5,9 @@
  * pacing and the RFC 3550 header rules, fill() and silence, symmetric RTP,
  * RFC 4733 digits (duplicates, lost end packets, 1,000 shuffled events),
  * in-band digits (tones from spandsp's own generator), malformed packets,
- * the port range, hold, a late loop catching up, RTCP reports and BYE, and
- * a stream freed from its own callback.  Every wait is bounded by a guard
+ * the port range, hold, a late loop catching up, RTCP reports and BYE, a
+ * stream freed from its own callback, and streams spread over the clock's
+ * four 5 ms phases.  Every wait is bounded by a guard
  * timer; libosmocore's loop is driven with osmo_select_main_ctx().
  */
 #include <errno.h>
@@ -81,6 +82,15 @@ static double now_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The clock of the kernel's receive timestamps. */
+static double realtime_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
@@ -178,6 +188,7 @@ static int udp_bind(uint16_t port)
 static bool peer_open(struct peer *p, uint16_t from)
 {
 	uint16_t port;
+	int one = 1;
 
 	memset(p, 0, sizeof(*p));
 	for (port = from; port < from + 200; port += 2) {
@@ -186,6 +197,7 @@ static bool peer_open(struct peer *p, uint16_t from)
 			continue;
 		p->rtcp = udp_bind(port + 1);
 		if (p->rtcp >= 0) {
+			setsockopt(p->rtp, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 			p->port = port;
 			p->seq = random();
 			p->ts = random();
@@ -203,19 +215,40 @@ static void peer_close(struct peer *p)
 	close(p->rtcp);
 }
 
+/* Read what fd has, each datagram with the kernel's time of arrival (on
+ * loopback, the time it was sent), so that when the test gets round to
+ * reading does not count. */
 static void drain(int fd, struct peer_log *log)
 {
+	char cbuf[CMSG_SPACE(sizeof(struct timespec))];
+	struct msghdr mh = { .msg_iovlen = 1, .msg_control = cbuf };
 	struct pkt scratch;
+	struct cmsghdr *cm;
+	struct iovec iov;
 	struct pkt *k;
 	ssize_t n;
 
 	for (;;) {
 		k = log->n < MAX_PKTS ? &log->pkts[log->n] : &scratch;
-		n = recv(fd, k->data, sizeof(k->data), 0);
+		iov.iov_base = k->data;
+		iov.iov_len = sizeof(k->data);
+		mh.msg_iov = &iov;
+		mh.msg_controllen = sizeof(cbuf);
+		n = recvmsg(fd, &mh, 0);
 		if (n < 0)
 			return;
 		k->len = n;
-		k->t_ms = now_ms();
+		k->t_ms = 0;
+		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+			if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+				struct timespec ts;
+
+				memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+				k->t_ms = ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+			}
+		}
+		if (!k->t_ms)
+			k->t_ms = realtime_ms();
 		if (log->n < MAX_PKTS)
 			log->n++;
 	}
@@ -896,9 +929,11 @@ static void test_rtcp(struct rtp_stream *s, struct peer *b)
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(rtp_stream_local_port(s) + 1) };
 	uint64_t bad0 = rtp_stream_stats(s)->bad;
 	double t0 = now_ms();
+	bool ok;
 
-	CHECK(turn_until(rtcp_arrived, &w, 6000), "a sender report with the CNAME %s reaches the caller's RTCP "
-	      "port within 6 s (%.1f s)", w.cname, (now_ms() - t0) / 1000);
+	ok = turn_until(rtcp_arrived, &w, 10000);
+	CHECK(ok, "a sender report with the CNAME %s reaches the caller's RTCP port within 10 s (%.1f s)", w.cname,
+	      (now_ms() - t0) / 1000);
 
 	/* the engine's RTCP socket takes a receiver report, drops garbage */
 	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
@@ -958,6 +993,77 @@ static void test_ports(void *ctx, uint16_t base)
 	cfg.port_max = base + 5;
 	cfg.local_ip = "not-an-ip";
 	CHECK(rtp_engine_alloc(ctx, &cfg) == NULL, "a local address that is no IP address is refused");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Four streams are spread over the four 5 ms phases of the 20 ms period:
+ * their frames reach the peer 5 ms apart. */
+static void test_phases(struct rtp_engine *e, struct rtp_stream *s0, struct peer *a)
+{
+	struct owner o[3] = {};
+	struct rtp_stream *s[4] = { s0 };
+	uint32_t ssrc[4];
+	double ref = 0, off[4], seen[4][32];
+	bool spread = true;
+	unsigned i, k, n[4] = { 0 };
+
+	for (i = 1; i < 4; i++) {
+		s[i] = rtp_stream_alloc(e, &owner_ops, &o[i - 1]);
+		if (!s[i] || !set_remote(s[i], a, PT_PCMU, false)) {
+			CHECK(0, "three more streams for the phase test");
+			goto out;
+		}
+	}
+	CHECK(set_remote(s0, a, PT_PCMU, false), "four streams send to the same peer");
+	for (i = 0; i < 4; i++)
+		ssrc[i] = rtp_stream_stats(s[i])->ssrc_out;
+	turn_for(60);
+	peer_forget(a);
+	turn_for(300);
+	/* each frame's arrival as an offset in the 20 ms period from stream
+	 * 0's first; a stream's offset is the median of its frames' (a loaded
+	 * machine may delay a few) */
+	for (k = 0; k < a->rx.n; k++) {
+		uint32_t ss = get32(a->rx.pkts[k].data + 8);
+		double d;
+
+		if (!ref && ss == ssrc[0])
+			ref = a->rx.pkts[k].t_ms;
+		for (i = 0; ref && i < 4; i++) {
+			if (ss != ssrc[i] || n[i] == ARRAY_SIZE(seen[i]))
+				continue;
+			d = a->rx.pkts[k].t_ms - ref;
+			while (d < 0)
+				d += 20;
+			while (d >= 20)
+				d -= 20;
+			seen[i][n[i]++] = d;
+		}
+	}
+	for (i = 0; i < 4; i++) {
+		if (n[i] < 5) {
+			CHECK(0, "frames of all four streams arrive (stream %u: %u)", i, n[i]);
+			goto out;
+		}
+		qsort(seen[i], n[i], sizeof(seen[i][0]), cmp_double);
+		off[i] = seen[i][n[i] / 2];
+	}
+	/* stream 0's own offsets are near 0 or near 20: put them at 0 */
+	off[0] = 0;
+	qsort(off, 4, sizeof(off[0]), cmp_double);
+	for (i = 1; i < 4; i++)
+		spread &= off[i] - off[i - 1] > 3.5 && off[i] - off[i - 1] < 6.5;
+	CHECK(spread, "four streams send in four phases 5 ms apart (offsets %.1f %.1f %.1f %.1f ms)", off[0], off[1],
+	      off[2], off[3]);
+out:
+	for (i = 1; i < 4; i++)
+		rtp_stream_free(s[i]);
 }
 
 /* A digit's callback frees its stream; a BYE goes out. */
@@ -1042,6 +1148,7 @@ int main(void)
 	test_late_loop(o.s, &b, e);
 	test_rtcp(o.s, &b);
 	test_free_in_callback(e, &b);
+	test_phases(e, o.s, &a);
 	test_ports(root, base + 200);
 
 	printf("# engine: %" PRIu64 " ticks, %" PRIu64 " late, %" PRIu64 " frames, longest tick %u us\n",
