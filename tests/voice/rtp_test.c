@@ -601,6 +601,25 @@ static void test_rfc4733(struct rtp_stream *s, struct owner *o, struct peer *b)
 	CHECK(o->n_digits == 4, "packets of an event that ended, or of an older one, are no new digit (%u)",
 	      o->n_digits);
 
+	/* a key held past 8 s: RFC 4733 2.5.1.3 goes on with a new timestamp
+	 * once the duration field is full; that is no new digit */
+	o->n_digits = 0;
+	before = seen_by(s);
+	b->ts += 8000;
+	peer_send_event(b, port, b->ts, 12, false, 0, true);
+	peer_send_event(b, port, b->ts, 12, false, 0xffff, false);
+	peer_send_event(b, port, b->ts + 0xffff, 12, false, 800, false);
+	peer_send_event(b, port, b->ts + 0xffff, 12, true, 1600, false);
+	b->ts += 0xffff;
+	wait_seen(s, before + 4, 1000);
+	turn_for(30);
+	CHECK(o->n_digits == 1 && o->digits[0] == 'A', "a key held longer than the duration field holds is one "
+	      "digit ('%s')", o->digits);
+	b->ts += 8000;
+	send_digit(b, port, 12, b->ts, 1, true);
+	CHECK(wait_digits(o, 2, 1000) && !strcmp(o->digits, "AA"), "and the same key pressed again is the next "
+	      "('%s')", o->digits);
+
 	/* all 16 events */
 	o->n_digits = 0;
 	for (i = 0; i < 16; i++) {
