@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh -- `make bench`: the flow, store and SMS benchmarks, each pinned to one
+# run.sh -- `make bench`: the flow, store, RTP and SMS benchmarks, each pinned to one
 # core (taskset) when it can be.  Prints figures; asserts nothing.  Build
 # without --enable-sanitize for meaningful numbers (./setup.sh bench does).
 set -u
@@ -11,6 +11,9 @@ echo "== flow: interpreter transitions, idle sessions (default flows, one core)"
 $pin "$build/tests/bench/flow_bench" "$src/flows" "$src/prompts" "${BENCH_SECONDS:-2}"
 echo "== store: durable case creation against raw durable SQLite inserts (one core)"
 $pin "$build/tests/bench/store_bench" "${BENCH_CASES:-2000}"
+# the bench pins itself: the engine on core 0, the callers on core 1
+echo "== rtp: ${BENCH_RTP_STREAMS:-2000} calls' RTP paced by one engine on one core, against callers on another"
+"$build/tests/bench/rtp_bench" -n "${BENCH_RTP_STREAMS:-2000}" -t "${BENCH_RTP_SECONDS:-10}"
 events=200000
 if command -v perf >/dev/null 2>&1 && perf stat -e instructions true 2>&1 | grep -q "[0-9] *instructions"; then
 	echo "== instructions for $events interpreter events (perf stat, repeatable)"
