@@ -1,8 +1,8 @@
 /* sofia.c -- the sofia-sip start-up, log redirection and request source
  * address that sms/sip_message.c and voice/sip.c share (core/sofia.h).
- * sofia-sip's log lines have no level of their own: they go to DSIP at
- * info, never above (they may name addresses; bodies only appear at
- * levels we leave off).
+ * sofia-sip's log lines have no level of their own and may quote a URI
+ * (a caller's number) or a header: they go to DSIP at debug, the one level
+ * where whole numbers are allowed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +29,7 @@ static void sofia_logger(void *stream, char const *fmt, va_list ap)
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		line[--len] = '\0';
 	if (len)
-		LOGP(DSIP, LOGL_INFO, "sofia-sip: %s\n", line);
+		LOGP(DSIP, LOGL_DEBUG, "sofia-sip: %s\n", line);
 }
 
 int sofia_init(void)
