@@ -22,7 +22,8 @@
  * 408/480/486/5xx-ish answer a temporary failure (the channel retries), any
  * other final answer a permanent one.
  *
- * Not here: the loop join (core/glib_loop.c), the configuration node
+ * Not here: the loop join (core/glib_loop.c), sofia-sip's start-up, its log
+ * and the request's source address (core/sofia.c), the configuration node
  * (sms/sms_vty.c), the channel's keywords, flows and queue (sms/sms.c).
  */
 #include "config.h"
@@ -32,9 +33,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <glib.h>
 
@@ -46,12 +45,10 @@ struct sip_out;
 
 #include <sofia-sip/su.h>
 #include <sofia-sip/su_glib.h>
-#include <sofia-sip/su_log.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
-#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/msg_header.h>
 
 #include <osmocom/core/talloc.h>
@@ -63,6 +60,7 @@ struct sip_out;
 #include "sms/sms.h"
 #include "store/store.h"
 #include "core/logging.h"
+#include "core/sofia.h"
 
 #define SIP_TRANSPORT_NAME	"sip"
 #define SIP_DEFAULT_WINDOW	32
@@ -90,23 +88,6 @@ struct sip_message {
 	struct sip_message_stats stats;
 };
 
-/*
- * sofia-sip's own log lines: to DSIP, never above info (they may name
- * addresses; bodies only appear at levels we leave off).
- */
-static void sip_su_logger(void *stream, char const *fmt, va_list ap)
-{
-	char line[512];
-	size_t len;
-
-	vsnprintf(line, sizeof(line), fmt, ap);
-	len = strlen(line);
-	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-		line[--len] = '\0';
-	if (len)
-		LOGP(DSIP, LOGL_INFO, "sofia-sip: %s\n", line);
-}
-
 /* "+15551230001" or "5551230001": what a resident's number looks like. */
 static bool is_number(const char *s, size_t len)
 {
@@ -130,25 +111,10 @@ static bool is_number(const char *s, size_t len)
  * address is written to addr for the log. */
 static int request_peer(struct sip_message *sm, msg_t *req, char *addr, size_t size)
 {
-	su_addrinfo_t *ai = req ? msg_addrinfo(req) : NULL;
-	struct in_addr in;
 	unsigned i;
 
-	snprintf(addr, size, "(unknown)");
-	if (!ai || !ai->ai_addr)
+	if (sofia_request_source(req, addr, size) < 0)
 		return -1;
-	if (ai->ai_addr->sa_family == AF_INET) {
-		in = ((const struct sockaddr_in *)ai->ai_addr)->sin_addr;
-	} else if (ai->ai_addr->sa_family == AF_INET6) {
-		const struct in6_addr *a6 = &((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
-		inet_ntop(AF_INET6, a6, addr, size);
-		if (!IN6_IS_ADDR_V4MAPPED(a6))
-			return -1;
-		memcpy(&in, &a6->s6_addr[12], 4);
-	} else {
-		return -1;
-	}
-	inet_ntop(AF_INET, &in, addr, size);
 	for (i = 0; i < sm->cfg.n_peers; i++)
 		if (!strcmp(sm->cfg.peers[i].ip, addr))
 			return i;
@@ -496,13 +462,11 @@ int sip_message_start(struct sip_message *sm)
 {
 	char *url;
 
-	if (su_init() != 0) {
+	if (sofia_init() != 0) {
 		LOGSM(LOGL_ERROR, "cannot initialise sofia-sip\n");
 		return -EIO;
 	}
 	sm->su_initialised = true;
-	su_log_redirect(su_log_default, sip_su_logger, NULL);
-	su_log_redirect(su_log_global, sip_su_logger, NULL);
 	sm->root = su_glib_root_create(sm);
 	if (!sm->root) {
 		LOGSM(LOGL_ERROR, "cannot create sofia-sip's glib root\n");
@@ -581,7 +545,7 @@ void sip_message_free(struct sip_message *sm)
 	if (sm->root)
 		su_root_destroy(sm->root);
 	if (sm->su_initialised)
-		su_deinit();
+		sofia_deinit();
 	talloc_free(sm);
 }
 

@@ -11,7 +11,9 @@
  * DTMF sent as SIP INFO, re-INVITEs (new address, hold) and the end.
  * SDP is parsed with sofia-sip's sdp_parse() and the answer is written by
  * this module (nua's own offer/answer engine is off, as in
- * osmo-sip-connector).  Implemented in voice/sip.c.
+ * osmo-sip-connector).  Implemented in voice/sip.c (nua and the calls),
+ * voice/sip_sdp.c (offer and answer) and voice/sip_divert.c (the user
+ * parts, Diversion and History-Info); voice/sip_int.h joins them.
  */
 #pragma once
 
@@ -35,33 +37,45 @@ struct sip_ua_config {
 	const struct sip_ua_peer *peers;	/* the allow-list */
 	unsigned n_peers;
 	unsigned max_calls;		/* 503 beyond; 0: no limit */
+	unsigned timeout_ms;		/* 64*T1: how long an ACK (or the answer
+					 * to our BYE) is waited for; 0: 32000 */
 };
 
 /* What the owner learns about a new call. */
 struct sip_call_info {
 	const char *call_id;
 	const char *caller;		/* From user part ("+15551230001"), or "anonymous" */
-	const char *called;		/* request-URI user part ("311") */
-	const char *diverted_from;	/* Diversion / History-Info user part, or NULL */
+	const char *called;		/* request-URI user part ("311"), or "" */
+	const char *diverted_from;	/* Diversion / History-Info user part, or NULL:
+					 * the number that diverted the call here */
 	const char *diversion_reason;	/* "no-answer", "unconditional", "user-busy" ... or NULL */
-	const char *remote_ip;		/* from the SDP c= line */
+	const char *remote_ip;		/* from the SDP c= line; NULL until the
+					 * answer came (late offer, see below) */
 	uint16_t remote_port;
-	int pt;				/* 0 PCMU or 8 PCMA, the first of ours in the offer */
+	int pt;				/* 0 PCMU or 8 PCMA, the first of ours in the
+					 * offer; -1 until the answer came */
 	int dtmf_pt;			/* telephone-event/8000, or -1 */
 	bool hold;			/* sendonly / inactive / 0.0.0.0 */
 };
 
 struct sip_ua_ops {
 	/* A call passed the checks: set it up and return the local RTP port
-	 * to answer with (200 OK goes out with it), or a negative errno to
-	 * refuse (503). */
+	 * to answer with (200 OK goes out with it), 0 to answer later with
+	 * sip_call_answer() (180 Ringing goes out now), or a negative errno
+	 * to refuse (503; then no other op is called for c).  An INVITE
+	 * without SDP (late offer) comes with remote_ip NULL and pt -1: the
+	 * 200 carries our offer and media() tells the answer from the ACK. */
 	int (*incoming)(struct sip_call *c, const struct sip_call_info *info, void *priv);
-	/* A re-INVITE changed the remote address, codec or hold. */
+	/* The remote address, codec or hold changed (a re-INVITE), or the
+	 * answer to our offer came (late offer). */
 	void (*media)(struct sip_call *c, const struct sip_call_info *info);
-	/* A digit sent as SIP INFO (application/dtmf-relay or application/dtmf). */
+	/* A digit sent as SIP INFO (application/dtmf-relay or application/dtmf);
+	 * duration_ms 0 when the INFO gave none. */
 	void (*dtmf)(struct sip_call *c, char key, unsigned duration_ms);
-	/* The call is over (BYE, CANCEL, ACK timeout, error); c is freed after
-	 * this returns.  reason is for the log ("bye", "cancel", ...). */
+	/* The call is over (BYE, CANCEL, ACK timeout, hang-up, shutdown);
+	 * exactly once for each call incoming() took, and c is freed after
+	 * this returns.  reason is for the log ("bye", "cancel",
+	 * "ack-timeout", "hangup", "bad-answer", "shutdown", ...). */
 	void (*ended)(struct sip_call *c, const char *reason);
 };
 
@@ -78,7 +92,10 @@ void sip_ua_free(struct sip_ua *ua);
 /* The owner's pointer for a call. */
 void sip_call_set_priv(struct sip_call *c, void *priv);
 void *sip_call_priv(const struct sip_call *c);
-/* Hang up (BYE); ended() follows. */
+/* Answer a call whose incoming() returned 0: 200 OK with our SDP.  0, or
+ * -EINVAL when the call is not waiting for its answer. */
+int sip_call_answer(struct sip_call *c, uint16_t rtp_port);
+/* Hang up (BYE; 480 before the answer); ended() follows, later. */
 void sip_call_hangup(struct sip_call *c);
 
 struct sip_ua_stats {
