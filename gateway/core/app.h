@@ -21,6 +21,7 @@
 #include "sms/sms.h"
 #include "sms/smpp.h"
 #include "sms/sip_message.h"
+#include "voice/call.h"
 
 struct flow_set;
 
@@ -31,6 +32,7 @@ enum stoop_vty_node {
 	SMS_NODE,
 	SMSC_NODE,
 	SIP_SMS_NODE,
+	VOICE_NODE,
 };
 
 /* One configured SMSC (`smsc NAME` in stoop.cfg) and its ESME. */
@@ -65,6 +67,8 @@ struct app_cfg {
 	struct llist_head smscs;	/* struct app_smsc, `smsc NAME` nodes */
 	bool sip_sms;			/* a `sip-sms` node was configured */
 	struct sip_message_config sip;	/* its settings (peers a talloc array) */
+	bool voice_on;			/* a `voice` node was configured */
+	struct voice_config voice;	/* its settings (peers a talloc array) */
 
 	/* Where these were configured ("stoop.cfg:7"), to name the line when
 	 * the flow set turns out to have no such language or target; NULL for
@@ -83,6 +87,8 @@ struct app {
 	struct flow_set *flows;
 	struct sms_channel *sms;	/* NULL without any smsc or sip-sms configured */
 	struct sip_message *sip_sms;	/* SMS over SIP MESSAGE, if configured */
+	struct voice_prompts *prompts;	/* the voice channel's audio */
+	struct voice_channel *voice;	/* NULL without a voice node */
 	struct osmo_timer_list sms_tick;
 
 	struct timespec started;	/* CLOCK_MONOTONIC, for uptime */
@@ -94,6 +100,11 @@ extern struct app *g_app;
 /* sms/sms_vty.c: the `sms`, `smsc` and `sip-sms` nodes, `show sms`. */
 void sms_vty_init(void);
 struct app_smsc *app_smsc_find(const char *name);
+
+/* voice/voice_vty.c: the `voice` node, `show calls`. */
+void voice_vty_init(void);
+/* Fill in what a voice node has unless configured (addresses, ports). */
+void voice_vty_defaults(void);
 
 /* core/vty.c */
 void stoop_vty_init(void);

@@ -49,6 +49,7 @@
 #include "core/logging.h"
 #include "flow/flow.h"
 #include "store/store.h"
+#include "voice/prompts.h"
 
 #define STOOP_DEFAULT_CONFIG	STOOP_SYSCONFDIR "/stoop/stoop.cfg"
 
@@ -141,6 +142,12 @@ static void app_set_defaults(struct app *app)
 		.fold = true,
 	};
 	INIT_LLIST_HEAD(&cfg->smscs);
+	cfg->voice = (struct voice_config){
+		.sip.max_calls = VOICE_DEFAULT_MAX_CALLS,
+		.inband_dtmf = true,
+		.dtmf_dedup_ms = VOICE_DEFAULT_DTMF_DEDUP_MS,
+	};
+	INIT_LLIST_HEAD(&cfg->voice.routes);
 	cfg->sip = (struct sip_message_config){
 		.local_port = SIP_MESSAGE_DEFAULT_PORT,
 	};
@@ -190,6 +197,75 @@ static int app_start_sms(struct app *app)
 	return 0;
 }
 
+/* The prompts a call may play: every catalog id but the SMS-only ones. */
+static int app_prompt_iter(void *data, unsigned idx, const char **lang, const char **id)
+{
+	const struct flow_set *fs = data;
+	unsigned l, i, n = 0;
+	const char *lg, *pid;
+
+	for (l = 0; (lg = flow_set_lang(fs, l)); l++) {
+		for (i = 0; (pid = flow_catalog_id(fs, lg, i)); i++) {
+			size_t len = strlen(pid);
+			if (len > 4 && !strcmp(pid + len - 4, "@sms"))
+				continue;
+			if (n++ == idx) {
+				*lang = lg;
+				*id = pid;
+				return 0;
+			}
+		}
+	}
+	return 1;
+}
+
+static int app_mkdir_p(const char *dir);
+
+/* The voice channel, if there is a voice node: prompts loaded and encoded
+ * (a missing one is a start-up error naming the file), routes checked, SIP
+ * and the RTP clock started. */
+static int app_start_voice(struct app *app)
+{
+	struct voice_config *vcfg = &app->cfg.voice;
+	char *errs = NULL;
+	size_t errs_len = 0;
+	FILE *err;
+	int n;
+
+	if (!app->cfg.voice_on)
+		return 0;
+	err = open_memstream(&errs, &errs_len);
+	n = voice_prompts_load(app, app->cfg.prompts_dir, app_prompt_iter, app->flows, &app->prompts, err);
+	fclose(err);
+	if (n) {
+		LOGP(DMAIN, LOGL_FATAL, "%d prompt%s cannot be played, stoopd not started:\n%s", n,
+		     n == 1 ? "" : "s", errs ? errs : "");
+		free(errs);
+		return -EINVAL;
+	}
+	free(errs);
+	n = app_mkdir_p(app->cfg.recordings_dir);
+	if (n < 0) {
+		LOGP(DMAIN, LOGL_FATAL, "cannot create the recordings directory %s: %s\n",
+		     app->cfg.recordings_dir, strerror(-n));
+		return -EINVAL;
+	}
+	vcfg->entry = app->cfg.entry_voice;
+	vcfg->recordings_dir = app->cfg.recordings_dir;
+	vcfg->rtp.local_ip = vcfg->sip.rtp_ip ? vcfg->sip.rtp_ip : vcfg->sip.local_ip;
+	app->voice = voice_channel_alloc(app, app->store, app->flows, app->prompts, app->sms, vcfg);
+	if (!app->voice || voice_channel_check(app->voice))
+		return -EINVAL;
+	if (glib_loop_init(app) < 0)
+		return -EINVAL;
+	if (voice_channel_start(app->voice) < 0) {
+		LOGP(DMAIN, LOGL_FATAL, "cannot take calls on %s port %u (see above), stoopd not started\n",
+		     vcfg->sip.local_ip, vcfg->sip.local_port);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void app_stop_timeout(void *data)
 {
 	bool *expired = data;
@@ -204,15 +280,20 @@ static void app_stop_sip(struct app *app)
 	struct osmo_timer_list limit;
 	bool expired = false;
 
-	if (!app->sip_sms)
+	if (!app->sip_sms && !app->voice)
 		return;
-	sip_message_shutdown(app->sip_sms);
+	if (app->voice)
+		voice_channel_shutdown(app->voice);
+	if (app->sip_sms)
+		sip_message_shutdown(app->sip_sms);
 	osmo_timer_setup(&limit, app_stop_timeout, &expired);
 	osmo_timer_schedule(&limit, 3, 0);
-	while (!sip_message_stopped(app->sip_sms) && !expired)
+	while (((app->sip_sms && !sip_message_stopped(app->sip_sms))
+		|| (app->voice && !voice_channel_stopped(app->voice))) && !expired)
 		glib_loop_iterate();
 	osmo_timer_del(&limit);
-	sip_message_free(app->sip_sms);
+	if (app->sip_sms)
+		sip_message_free(app->sip_sms);
 	app->sip_sms = NULL;
 }
 
@@ -430,6 +511,13 @@ static void app_banner(const struct app *app)
 		LOGP(DMAIN, LOGL_NOTICE, "SMS: no smsc or sip-sms configured (add an `smsc NAME` or a "
 		     "`sip-sms` node); try stoop-sim\n");
 	}
+	if (app->voice)
+		LOGP(DMAIN, LOGL_NOTICE, "voice: SIP on %s port %u from %u peer%s, RTP ports %u-%u; "
+		     "%u prompts\n", cfg->voice.sip.local_ip, cfg->voice.sip.local_port,
+		     cfg->voice.sip.n_peers, cfg->voice.sip.n_peers == 1 ? "" : "s", cfg->voice.rtp.port_min,
+		     cfg->voice.rtp.port_max, voice_prompts_count(app->prompts));
+	else
+		LOGP(DMAIN, LOGL_NOTICE, "voice: no voice node configured; try stoop-sim --channel voice\n");
 }
 
 int main(int argc, char **argv)
@@ -463,6 +551,7 @@ int main(int argc, char **argv)
 	osmo_talloc_vty_add_cmds();
 	stoop_vty_init();
 	sms_vty_init();
+	voice_vty_init();
 
 	if (app_read_config(g_app) < 0)
 		exit(1);
@@ -473,6 +562,8 @@ int main(int argc, char **argv)
 	if (app_load_flows(g_app) < 0)
 		exit(1);
 	if (app_start_sms(g_app) < 0)
+		exit(1);
+	if (app_start_voice(g_app) < 0)
 		exit(1);
 
 	/* After the config: `line vty` / `bind` may have moved it. */

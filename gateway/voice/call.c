@@ -1,0 +1,800 @@
+/* call.c -- the voice channel: a caller's flow instance on a SIP call.
+ *
+ * For each call voice/sip.c accepts, the channel allocates an RTP stream
+ * (voice/rtp.c) and a flow instance at the entry the called number selects
+ * (`route` lines; a call diverted from a number -- Diversion/History-Info --
+ * is routed by that number first).  The flow's say and ask become a queue
+ * of prompts from the shared table (voice/prompts.c); the RTP clock pulls
+ * one 20 ms frame at a time from it (play_fill), gaplessly across prompts.
+ * When the queue runs dry the call does what the flow waits for: it arms
+ * the ask's timeout, starts a recording, or hangs up after the goodbye.
+ *
+ * Digits come three ways (RFC 4733 and in-band through the stream, SIP
+ * INFO through the UA).  A key given by one source is dropped when another
+ * source gave the same key within dtmf_dedup_ms, and in-band tones are
+ * ignored once the caller's phone has sent RFC 4733 events: a phone that
+ * sends both is counted once.  The first digit during a prompt stops it
+ * (barge-in).  While a digits ask collects keys, each key re-arms the
+ * inter-digit timeout.
+ *
+ * Flow callbacks may run inside an RTP or SIP callback, so nothing frees a
+ * call there: hanging up, starting the flow and releasing the call happen
+ * in the call's own zero-delay timer (call_work).  Transfers (SIP REFER)
+ * are not here yet: a transfer reports "not available" and the flow takes
+ * its fallback.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/timer.h>
+#include <osmocom/core/utils.h>
+#include <osmocom/vty/vty.h>
+
+#include "voice/call.h"
+#include "voice/prompts.h"
+#include "voice/record.h"
+#include "flow/flow.h"
+#include "store/store.h"
+#include "sms/sms.h"
+#include "core/logging.h"
+
+#define LOGC(c, lvl, fmt, args...) \
+	LOGP(DRTP, lvl, "call(%u %s): " fmt, (c)->id, stoop_mask_number((c)->caller), ## args)
+
+struct voice_call;
+
+struct voice_channel {
+	struct store *st;
+	const struct flow_set *fs;
+	const struct voice_prompts *vp;
+	struct sms_channel *sms;
+	struct voice_config cfg;	/* a copy, but for the routes: */
+	const struct llist_head *routes;
+	struct sip_ua *ua;
+	struct rtp_engine *rtp;
+	struct llist_head calls;	/* struct voice_call */
+	unsigned next_id;
+	struct voice_stats stats;
+};
+
+/* What the flow waits for, from its last ask. */
+struct call_ask {
+	enum flow_ask_kind kind;
+	unsigned timeout_ms, interdigit_ms, max_record_ms, silence_ms;
+};
+
+struct voice_call {
+	struct llist_head list;
+	struct voice_channel *vc;
+	unsigned id;
+	struct sip_call *sip;		/* NULL once the SIP side ended */
+	struct rtp_stream *rtp;
+	struct flow_inst *fi;
+	struct flow_leg leg;
+	char caller[40];
+	const char *entry;
+	int pt;
+	struct timespec started;
+
+	/* playback: prompts to play, the one playing and where in it */
+	const struct voice_prompt **queue;
+	unsigned q_len, q_head, q_alloc, q_off;
+
+	/* the flow's wait */
+	bool asking;
+	unsigned ask_seq;
+	struct call_ask ask;
+	struct osmo_timer_list wait;
+
+	/* a recording under way */
+	struct voice_recorder *rec;
+	char *rec_path;
+	unsigned n_recordings;
+
+	/* digits: the last one taken, to drop the same key from another source */
+	char last_key;
+	enum rtp_dtmf_source last_src;	/* RTP_DTMF_RFC4733, RTP_DTMF_INBAND or DTMF_SRC_INFO */
+	struct timespec last_at;
+	bool saw_rfc4733;
+
+	/* deferred work (call_work) */
+	struct osmo_timer_list work;
+	bool want_start, want_drain, want_transfer_fail, want_release;
+	bool hangup_when_quiet;		/* the flow ended: hang up after the last prompt */
+	bool logged;			/* the session log row is written */
+	bool bye_sent;
+	const char *outcome;
+};
+
+#define DTMF_SRC_INFO	((enum rtp_dtmf_source)100)
+
+static const char *dtmf_src_name(enum rtp_dtmf_source src)
+{
+	switch (src) {
+	case RTP_DTMF_RFC4733:
+		return "rfc4733";
+	case RTP_DTMF_INBAND:
+		return "in-band";
+	default:
+		return "sip-info";
+	}
+}
+
+static uint64_t ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	osmo_clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)(now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static void call_schedule(struct voice_call *c)
+{
+	if (!osmo_timer_pending(&c->work))
+		osmo_timer_schedule(&c->work, 0, 0);
+}
+
+/*
+ * Playback
+ */
+static void queue_prompt(struct voice_call *c, const char *id)
+{
+	const char *lang = flow_inst_lang(c->fi);
+	const struct voice_prompt *p;
+	char key[160];
+
+	snprintf(key, sizeof(key), "%s@voice", id);
+	p = voice_prompt_get(c->vc->vp, lang, key);
+	if (!p)
+		p = voice_prompt_get(c->vc->vp, lang, id);
+	if (!p) {
+		c->vc->stats.prompts_missing++;
+		LOGC(c, LOGL_ERROR, "no prompt %s in %s: left out\n", id, lang);
+		return;
+	}
+	if (c->q_len == c->q_alloc) {
+		c->q_alloc = c->q_alloc ? 2 * c->q_alloc : 16;
+		c->queue = talloc_realloc(c, c->queue, const struct voice_prompt *, c->q_alloc);
+	}
+	c->queue[c->q_len++] = p;
+}
+
+static void queue_items(struct voice_call *c, const struct flow_item *items, unsigned n)
+{
+	unsigned i;
+	const char *d;
+
+	for (i = 0; i < n; i++) {
+		switch (items[i].kind) {
+		case FLOW_ITEM_PROMPT:
+			queue_prompt(c, items[i].value);
+			break;
+		case FLOW_ITEM_DIGITS:
+			for (d = items[i].value; *d; d++) {
+				char id[16];
+				if (*d < '0' || *d > '9')
+					continue;
+				snprintf(id, sizeof(id), "digit.%c", *d);
+				queue_prompt(c, id);
+			}
+			break;
+		case FLOW_ITEM_RECORDING:
+			/* reading a WAV in the loop would stall every call */
+			LOGC(c, LOGL_DEBUG, "a recording in a say is not played back\n");
+			break;
+		case FLOW_ITEM_TEXT:
+			break;
+		}
+	}
+}
+
+static bool playing(const struct voice_call *c)
+{
+	return c->q_head < c->q_len;
+}
+
+static void play_stop(struct voice_call *c)
+{
+	c->q_len = c->q_head = c->q_off = 0;
+}
+
+/* The RTP clock wants the next 20 ms. */
+static bool play_fill(struct rtp_stream *s, uint8_t *frame, void *priv)
+{
+	struct voice_call *c = priv;
+	unsigned n = 0;
+
+	while (n < VOICE_FRAME_SAMPLES && c->q_head < c->q_len) {
+		const struct voice_prompt *p = c->queue[c->q_head];
+		const uint8_t *src = c->pt == 8 ? p->pcma : p->pcmu;
+		unsigned take = p->n_samples - c->q_off;
+
+		if (take > VOICE_FRAME_SAMPLES - n)
+			take = VOICE_FRAME_SAMPLES - n;
+		memcpy(frame + n, src + c->q_off, take);
+		n += take;
+		c->q_off += take;
+		if (c->q_off >= p->n_samples) {
+			c->q_head++;
+			c->q_off = 0;
+		}
+	}
+	if (!n)
+		return false;
+	if (n < VOICE_FRAME_SAMPLES)
+		memset(frame + n, c->pt == 8 ? 0xd5 : 0xff, VOICE_FRAME_SAMPLES - n);
+	if (!playing(c)) {
+		play_stop(c);
+		c->want_drain = true;
+		call_schedule(c);
+	}
+	return true;
+}
+
+/*
+ * The flow's wait
+ */
+static void wait_arm(struct voice_call *c, unsigned ms)
+{
+	if (ms)
+		osmo_timer_schedule(&c->wait, ms / 1000, (ms % 1000) * 1000);
+}
+
+static void record_start(struct voice_call *c);
+
+/* Nothing left to play: do what the flow waits for. */
+static void quiet(struct voice_call *c)
+{
+	if (c->hangup_when_quiet) {
+		if (c->sip && !c->bye_sent) {
+			c->bye_sent = true;
+			sip_call_hangup(c->sip);
+		}
+		return;
+	}
+	if (!c->asking || c->rec || osmo_timer_pending(&c->wait))
+		return;
+	switch (c->ask.kind) {
+	case FLOW_ASK_TEXT:
+	case FLOW_ASK_RECORD:
+		record_start(c);
+		break;
+	default:
+		wait_arm(c, flow_inst_collecting(c->fi) ? c->ask.interdigit_ms : c->ask.timeout_ms);
+		break;
+	}
+}
+
+/* After every event given to the flow: an ask or an end with nothing to
+ * say acts at once. */
+static void after_flow(struct voice_call *c)
+{
+	if (!playing(c)) {
+		c->want_drain = true;
+		call_schedule(c);
+	}
+}
+
+/*
+ * Recording
+ */
+static void record_start(struct voice_call *c)
+{
+	struct voice_channel *vc = c->vc;
+	time_t now = time(NULL);
+	struct tm tm;
+	char stamp[32];
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	talloc_free(c->rec_path);
+	c->rec_path = talloc_asprintf(c, "%s/%s-%u-%u.wav", vc->cfg.recordings_dir, stamp, c->id,
+				      ++c->n_recordings);
+	c->rec = voice_recorder_open(c, c->rec_path, c->ask.max_record_ms, c->ask.silence_ms);
+	if (!c->rec) {
+		vc->stats.recording_errors++;
+		LOGC(c, LOGL_ERROR, "cannot record to %s (%s): the flow goes on without\n", c->rec_path,
+		     strerror(errno));
+		c->asking = false;
+		flow_inst_recorded(c->fi, "", 0);
+		after_flow(c);
+		return;
+	}
+	LOGC(c, LOGL_DEBUG, "recording to %s, at most %u ms\n", c->rec_path, c->ask.max_record_ms);
+	/* nothing said at all for the ask's timeout ends it too */
+	wait_arm(c, c->ask.timeout_ms);
+}
+
+/* End the recording; give it to the flow when something was said. */
+static void record_finish(struct voice_call *c, const char *why)
+{
+	bool heard = voice_recorder_heard(c->rec);
+	int ms = voice_recorder_close(c->rec, heard);
+
+	c->rec = NULL;
+	osmo_timer_del(&c->wait);
+	c->asking = false;
+	if (heard && ms > 0) {
+		c->vc->stats.recordings++;
+		LOGC(c, LOGL_INFO, "recorded %d ms (%s)\n", ms, why);
+		flow_inst_recorded(c->fi, c->rec_path, (unsigned)ms);
+	} else {
+		if (ms < 0)
+			c->vc->stats.recording_errors++;
+		LOGC(c, LOGL_INFO, "recording ended with nothing said (%s)\n", why);
+		flow_inst_recorded(c->fi, "", 0);
+	}
+	after_flow(c);
+}
+
+static void rtp_audio(struct rtp_stream *s, const int16_t *pcm, unsigned n, void *priv)
+{
+	struct voice_call *c = priv;
+
+	if (!c->rec)
+		return;
+	switch (voice_recorder_write(c->rec, pcm, n)) {
+	case VOICE_REC_SILENCE:
+		record_finish(c, "silence");
+		break;
+	case VOICE_REC_MAX:
+		record_finish(c, "maximum length");
+		break;
+	case VOICE_REC_ERROR:
+		record_finish(c, "write error");
+		break;
+	case VOICE_REC_RUNNING:
+		break;
+	}
+}
+
+/*
+ * Digits
+ */
+static void call_digit(struct voice_call *c, char key, enum rtp_dtmf_source src)
+{
+	struct voice_channel *vc = c->vc;
+	unsigned seq;
+	int rc;
+
+	if (!c->fi || flow_inst_ended(c->fi) || c->want_release)
+		return;
+	if (src == RTP_DTMF_RFC4733)
+		c->saw_rfc4733 = true;
+	if ((src == RTP_DTMF_INBAND && c->saw_rfc4733)
+	    || (c->last_key == key && c->last_src != src
+		&& ms_since(&c->last_at) < vc->cfg.dtmf_dedup_ms)) {
+		vc->stats.digits_duplicate++;
+		LOGC(c, LOGL_DEBUG, "key %c by %s again: dropped\n", key, dtmf_src_name(src));
+		return;
+	}
+	c->last_key = key;
+	c->last_src = src;
+	osmo_clock_gettime(CLOCK_MONOTONIC, &c->last_at);
+	switch ((int)src) {
+	case RTP_DTMF_RFC4733:
+		vc->stats.digits_rfc4733++;
+		break;
+	case RTP_DTMF_INBAND:
+		vc->stats.digits_inband++;
+		break;
+	default:
+		vc->stats.digits_info++;
+		break;
+	}
+	LOGC(c, LOGL_DEBUG, "key %c (%s)\n", key, dtmf_src_name(src));
+
+	if (c->rec) {
+		/* '#' ends a recording; other keys are part of what is said */
+		if (key == '#')
+			record_finish(c, "#");
+		return;
+	}
+	if (!c->asking)
+		return;		/* nothing asked: a key in a goodbye is ignored */
+	if (playing(c)) {
+		vc->stats.barge_ins++;
+		play_stop(c);
+	}
+	osmo_timer_del(&c->wait);
+	seq = c->ask_seq;
+	c->asking = false;
+	rc = flow_inst_digit(c->fi, key);
+	if (rc < 0) {
+		c->asking = true;
+	} else if (seq == c->ask_seq && !flow_inst_ended(c->fi)) {
+		/* the same ask goes on (keys of a digits ask) */
+		c->asking = true;
+	}
+	after_flow(c);
+}
+
+static void rtp_dtmf(struct rtp_stream *s, char key, enum rtp_dtmf_source src, void *priv)
+{
+	call_digit(priv, key, src);
+}
+
+static void wait_expired(void *data)
+{
+	struct voice_call *c = data;
+
+	if (c->rec) {
+		record_finish(c, "nothing said");
+		return;
+	}
+	if (!c->asking || !c->fi || flow_inst_ended(c->fi))
+		return;
+	c->asking = false;
+	LOGC(c, LOGL_DEBUG, "timeout at %s\n", flow_inst_position(c->fi));
+	if (flow_inst_timeout(c->fi) < 0)
+		c->asking = true;
+	else if (!flow_inst_ended(c->fi) && flow_inst_collecting(c->fi))
+		c->asking = true;
+	after_flow(c);
+}
+
+/*
+ * The flow's callbacks
+ */
+static void leg_say(struct flow_leg *leg, const struct flow_item *items, unsigned n)
+{
+	queue_items(leg->priv, items, n);
+}
+
+static void leg_ask(struct flow_leg *leg, const struct flow_ask_out *ask)
+{
+	struct voice_call *c = leg->priv;
+	struct flow_item *items;
+	unsigned n;
+
+	c->ask = (struct call_ask){
+		.kind = ask->kind,
+		.timeout_ms = ask->timeout_ms,
+		.interdigit_ms = ask->interdigit_ms,
+		.max_record_ms = ask->max_record_ms,
+		.silence_ms = ask->silence_ms,
+	};
+	c->asking = true;
+	c->ask_seq++;
+	osmo_timer_del(&c->wait);
+	items = flow_render_voice_ask(c, ask, &n);
+	queue_items(c, items, n);
+	talloc_free(items);
+}
+
+static void leg_transfer(struct flow_leg *leg, const char *queue, const char *case_id, const char *path)
+{
+	struct voice_call *c = leg->priv;
+
+	c->vc->stats.transfers_unavailable++;
+	LOGC(c, LOGL_NOTICE, "transfer to %s: no agent route configured, the flow's fallback runs\n",
+	     queue);
+	c->want_transfer_fail = true;
+	call_schedule(c);
+}
+
+static void leg_send_sms(struct flow_leg *leg, const struct flow_item *items, unsigned n)
+{
+	struct voice_call *c = leg->priv;
+	char *text;
+	int rc;
+
+	if (!c->vc->sms) {
+		LOGC(c, LOGL_NOTICE, "a text to the caller is not sent: no SMS channel configured\n");
+		return;
+	}
+	text = flow_render_sms_items(c, c->vc->fs, flow_inst_lang(c->fi), items, n);
+	rc = sms_notify(c->vc->sms, c->caller, text, "call");
+	if (rc < 0)
+		LOGC(c, LOGL_NOTICE, "a text to the caller is not queued (%s)\n",
+		     rc == -EPERM ? "opted out" : strerror(-rc));
+	talloc_free(text);
+}
+
+static void session_log(struct voice_call *c, const char *outcome)
+{
+	char key[64];
+
+	if (c->logged || !c->fi)
+		return;
+	c->logged = true;
+	snprintf(key, sizeof(key), "voice:%s", c->caller);
+	store_session_log_end(c->vc->st, key, "voice", flow_inst_entry(c->fi), flow_inst_position(c->fi),
+			      outcome, flow_inst_started_at(c->fi));
+}
+
+static void leg_end(struct flow_leg *leg, const char *outcome)
+{
+	struct voice_call *c = leg->priv;
+
+	c->outcome = talloc_strdup(c, outcome);
+	c->asking = false;
+	osmo_timer_del(&c->wait);
+	session_log(c, outcome);
+	LOGC(c, LOGL_INFO, "flow ended (%s) at %s after %" PRIu64 " s\n", outcome,
+	     flow_inst_position(c->fi), ms_since(&c->started) / 1000);
+	if (strcmp(outcome, "hangup")) {
+		c->vc->stats.completed++;
+		c->hangup_when_quiet = true;
+	}
+}
+
+/*
+ * Deferred work and release
+ */
+static void call_release(struct voice_call *c)
+{
+	struct voice_channel *vc = c->vc;
+
+	llist_del(&c->list);
+	vc->stats.active--;
+	osmo_timer_del(&c->wait);
+	osmo_timer_del(&c->work);
+	if (c->rec)
+		voice_recorder_close(c->rec, false);
+	if (c->rtp)
+		rtp_stream_free(c->rtp);
+	LOGC(c, LOGL_INFO, "released after %" PRIu64 " ms\n", ms_since(&c->started));
+	talloc_free(c);
+}
+
+static void call_work(void *data)
+{
+	struct voice_call *c = data;
+
+	if (c->want_release) {
+		call_release(c);
+		return;
+	}
+	if (c->want_start) {
+		c->want_start = false;
+		flow_inst_start(c->fi);
+		after_flow(c);
+	}
+	if (c->want_transfer_fail) {
+		c->want_transfer_fail = false;
+		flow_inst_transfer_result(c->fi, false);
+		after_flow(c);
+	}
+	if (c->want_drain) {
+		c->want_drain = false;
+		if (!playing(c))
+			quiet(c);
+	}
+}
+
+/*
+ * The SIP side
+ */
+const char *voice_route_entry(const struct voice_channel *vc, const char *called,
+			      const char *diverted_from)
+{
+	struct voice_route *r;
+
+	if (diverted_from) {
+		llist_for_each_entry(r, vc->routes, list)
+			if (r->diverted && !strcmp(r->number, diverted_from))
+				return r->entry;
+	}
+	if (called) {
+		llist_for_each_entry(r, vc->routes, list)
+			if (!r->diverted && !strcmp(r->number, called))
+				return r->entry;
+	}
+	return vc->cfg.entry;
+}
+
+static const struct rtp_stream_ops call_rtp_ops = {
+	.fill = play_fill,
+	.audio = rtp_audio,
+	.dtmf = rtp_dtmf,
+};
+
+static int sip_incoming(struct sip_call *sc, const struct sip_call_info *info, void *priv)
+{
+	struct voice_channel *vc = priv;
+	struct store_number *num = NULL;
+	struct flow_inst_opts opts = {
+		.channel = FLOW_CH_VOICE,
+		.recordings_dir = vc->cfg.recordings_dir,
+	};
+	struct voice_call *c;
+
+	c = talloc_zero(vc, struct voice_call);
+	c->vc = vc;
+	c->id = ++vc->next_id;
+	c->sip = sc;
+	c->pt = info->pt == 8 ? 8 : 0;
+	OSMO_STRLCPY_ARRAY(c->caller, info->caller ? info->caller : "anonymous");
+	osmo_clock_gettime(CLOCK_MONOTONIC, &c->started);
+	osmo_timer_setup(&c->wait, wait_expired, c);
+	osmo_timer_setup(&c->work, call_work, c);
+	c->entry = voice_route_entry(vc, info->called, info->diverted_from);
+
+	c->rtp = rtp_stream_alloc(vc->rtp, &call_rtp_ops, c);
+	if (!c->rtp) {
+		LOGC(c, LOGL_ERROR, "no RTP port free: call refused\n");
+		vc->stats.refused++;
+		talloc_free(c);
+		return -EBUSY;
+	}
+	/* a late offer (INVITE without SDP) brings the address with the ACK */
+	if (info->remote_ip)
+		rtp_stream_set_remote(c->rtp, info->remote_ip, info->remote_port, info->pt,
+				      info->dtmf_pt, info->hold);
+	rtp_stream_set_inband_dtmf(c->rtp, vc->cfg.inband_dtmf);
+
+	/* a number that chose a language by text hears it on the phone too */
+	if (store_number_get(vc->st, c, c->caller, &num) == 0 && num->lang
+	    && flow_set_has_lang(vc->fs, num->lang))
+		opts.lang = num->lang;
+	opts.caller = c->caller;
+	opts.entry = c->entry;
+	c->leg = (struct flow_leg){
+		.say = leg_say, .ask = leg_ask, .transfer = leg_transfer, .send_sms = leg_send_sms,
+		.end = leg_end, .priv = c,
+	};
+	c->fi = flow_inst_new(c, vc->fs, vc->st, &c->leg, &opts);
+	if (!c->fi) {
+		LOGC(c, LOGL_ERROR, "cannot start the flow at %s: call refused\n", c->entry);
+		rtp_stream_free(c->rtp);
+		vc->stats.refused++;
+		talloc_free(c);
+		return -EINVAL;
+	}
+	talloc_free(num);
+	sip_call_set_priv(sc, c);
+	llist_add_tail(&c->list, &vc->calls);
+	vc->stats.calls++;
+	vc->stats.active++;
+	LOGC(c, LOGL_INFO, "to %s%s%s: flow %s, %s, RTP port %u\n", info->called ? info->called : "-",
+	     info->diverted_from ? " diverted from " : "", info->diverted_from ? info->diverted_from : "",
+	     c->entry, info->pt == 8 ? "PCMA" : "PCMU", rtp_stream_local_port(c->rtp));
+	c->want_start = true;
+	call_schedule(c);
+	return rtp_stream_local_port(c->rtp);
+}
+
+static void sip_media(struct sip_call *sc, const struct sip_call_info *info)
+{
+	struct voice_call *c = sip_call_priv(sc);
+
+	if (!c || !info->remote_ip)
+		return;
+	c->pt = info->pt == 8 ? 8 : 0;
+	rtp_stream_set_remote(c->rtp, info->remote_ip, info->remote_port, info->pt, info->dtmf_pt,
+			      info->hold);
+	LOGC(c, LOGL_INFO, "media now %s%s\n", info->pt == 8 ? "PCMA" : "PCMU", info->hold ? ", on hold" : "");
+}
+
+static void sip_dtmf(struct sip_call *sc, char key, unsigned duration_ms)
+{
+	struct voice_call *c = sip_call_priv(sc);
+
+	if (c)
+		call_digit(c, key, DTMF_SRC_INFO);
+}
+
+static void sip_ended(struct sip_call *sc, const char *reason)
+{
+	struct voice_call *c = sip_call_priv(sc);
+
+	if (!c)
+		return;
+	c->sip = NULL;
+	if (c->rec) {
+		voice_recorder_close(c->rec, false);
+		c->rec = NULL;
+	}
+	if (c->fi && !flow_inst_ended(c->fi)) {
+		c->vc->stats.hangups++;
+		LOGC(c, LOGL_INFO, "caller left (%s) at %s\n", reason, flow_inst_position(c->fi));
+		flow_inst_hangup(c->fi);
+		session_log(c, "hangup");
+	}
+	c->want_release = true;
+	call_schedule(c);
+}
+
+static const struct sip_ua_ops call_sip_ops = {
+	.incoming = sip_incoming,
+	.media = sip_media,
+	.dtmf = sip_dtmf,
+	.ended = sip_ended,
+};
+
+/*
+ * The channel
+ */
+struct voice_channel *voice_channel_alloc(void *ctx, struct store *st, const struct flow_set *fs,
+					  const struct voice_prompts *vp, struct sms_channel *sms,
+					  const struct voice_config *cfg)
+{
+	struct voice_channel *vc = talloc_zero(ctx, struct voice_channel);
+
+	vc->st = st;
+	vc->fs = fs;
+	vc->vp = vp;
+	vc->sms = sms;
+	vc->cfg = *cfg;
+	INIT_LLIST_HEAD(&vc->calls);
+	/* the routes stay in the caller's configuration, which outlives us */
+	vc->routes = &cfg->routes;
+	INIT_LLIST_HEAD(&vc->cfg.routes);
+	vc->rtp = rtp_engine_alloc(vc, &vc->cfg.rtp);
+	vc->ua = sip_ua_alloc(vc, &vc->cfg.sip, &call_sip_ops, vc);
+	if (!vc->rtp || !vc->ua) {
+		talloc_free(vc);
+		return NULL;
+	}
+	return vc;
+}
+
+int voice_channel_check(const struct voice_channel *vc)
+{
+	struct voice_route *r;
+	int errors = 0;
+
+	llist_for_each_entry(r, vc->routes, list) {
+		if (flow_set_has_target(vc->fs, r->entry))
+			continue;
+		LOGP(DMAIN, LOGL_ERROR, "%s%sroute %s%s: no flow or state '%s'\n", r->where ? r->where : "",
+		     r->where ? ": " : "", r->diverted ? "diverted " : "", r->number, r->entry);
+		errors++;
+	}
+	return errors;
+}
+
+int voice_channel_start(struct voice_channel *vc)
+{
+	int rc = rtp_engine_start(vc->rtp);
+
+	return rc < 0 ? rc : sip_ua_start(vc->ua);
+}
+
+void voice_channel_shutdown(struct voice_channel *vc)
+{
+	sip_ua_shutdown(vc->ua);
+}
+
+bool voice_channel_stopped(const struct voice_channel *vc)
+{
+	return sip_ua_stopped(vc->ua) && llist_empty(&vc->calls);
+}
+
+const struct voice_stats *voice_channel_stats(const struct voice_channel *vc)
+{
+	return &vc->stats;
+}
+
+void voice_channel_show(const struct voice_channel *vc, struct vty *vty)
+{
+	const struct voice_stats *s = &vc->stats;
+	const struct sip_ua_stats *u = sip_ua_stats(vc->ua);
+	const struct rtp_engine_stats *e = rtp_engine_stats(vc->rtp);
+	struct voice_call *c;
+
+	vty_out(vty, "voice %s:%u: %u calls up; %" PRIu64 " taken, %" PRIu64 " completed, %" PRIu64
+		" hung up, %" PRIu64 " refused here%s", vc->cfg.sip.local_ip, vc->cfg.sip.local_port,
+		s->active, s->calls, s->completed, s->hangups, s->refused, VTY_NEWLINE);
+	vty_out(vty, " SIP: %" PRIu64 " INVITEs, refused %" PRIu64 " (peer) %" PRIu64 " (busy) %" PRIu64
+		" (codec); %" PRIu64 " malformed%s", u->invites, u->refused_peer, u->refused_busy,
+		u->refused_codec, u->malformed, VTY_NEWLINE);
+	vty_out(vty, " keys: %" PRIu64 " RFC 4733, %" PRIu64 " SIP INFO, %" PRIu64 " in-band, %" PRIu64
+		" dropped as the same key twice; %" PRIu64 " barge-ins%s", s->digits_rfc4733, s->digits_info,
+		s->digits_inband, s->digits_duplicate, s->barge_ins, VTY_NEWLINE);
+	vty_out(vty, " recordings %" PRIu64 " (%" PRIu64 " errors); RTP: %" PRIu64 " frames, %" PRIu64
+		" late ticks, longest tick %u us%s", s->recordings, s->recording_errors, e->frames_sent,
+		e->late_ticks, e->max_tick_us, VTY_NEWLINE);
+	llist_for_each_entry(c, &vc->calls, list) {
+		vty_out(vty, "  call %u %s at %s, %" PRIu64 " s, port %u%s%s", c->id,
+			stoop_mask_number(c->caller), c->fi ? flow_inst_position(c->fi) : "-",
+			ms_since(&c->started) / 1000, c->rtp ? rtp_stream_local_port(c->rtp) : 0,
+			c->rec ? ", recording" : "", VTY_NEWLINE);
+	}
+}

