@@ -257,9 +257,22 @@ refuse "missing config file" "$tmp/nonexistent.cfg" "nonexistent\.cfg: cannot op
 
 # The shipped example configuration with the shipped flows and prompts.
 port3=$((port + 2))
-{ cat "$src/etc/stoop.cfg"; printf 'line vty\n bind 127.0.0.1 %s\n' "$port3"; } \
+# The installed data layout: flows, and each language's catalog (source
+# tree) beside its WAVs (made in the build tree); SIP on a free port.
+mkdir -p "$tmp/shipdata"
+ln -s "$src/flows" "$tmp/shipdata/flows"
+for cat in "$src"/prompts/*/catalog; do
+	lang=$(basename "$(dirname "$cat")")
+	mkdir -p "$tmp/shipdata/prompts/$lang"
+	ln -s "$cat" "$tmp/shipdata/prompts/$lang/catalog"
+	for w in "$build/prompts/$lang"/*.wav; do
+		ln -s "$w" "$tmp/shipdata/prompts/$lang/"
+	done
+done
+{ cat "$src/etc/stoop.cfg"; printf 'line vty\n bind 127.0.0.1 %s\n' "$port3"
+  printf 'stoop\n recordings-dir %s\nvoice\n local-port %s\n' "$tmp/rec" $((port3 + 1)); } \
 	>"$tmp/shipped.cfg"
-if STOOP_DATADIR="$src" STOOP_DB="$tmp/shipped/stoop.db" \
+if STOOP_DATADIR="$tmp/shipdata" STOOP_DB="$tmp/shipped/stoop.db" \
 	start_stoopd shipped "$tmp/shipped.cfg" "$port3"; then
 	vty "$port3" "show flows" >"$tmp/shipped.out"
 	check "shipped stoop.cfg and flows: stoopd runs" "$tmp/shipped.out" \
