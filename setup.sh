@@ -150,8 +150,11 @@ cmd_run() {
 Stoop is installed in $PREFIX.  stoopd now runs in the foreground
 (Ctrl-C stops it) with $PREFIX/etc/stoop/stoop.cfg.
 
-  Try a resident's conversation (SMS and SIP channels arrive in later
-  versions; until then the console simulator is the channel):
+  Call it: SIP on 127.0.0.1:5060 takes calls from 127.0.0.1 (the voice
+  node of stoop.cfg), e.g. with a softphone on this machine dialling
+  sip:311@127.0.0.1, or:  sipp -sn uac -s 311 127.0.0.1:5060 -m 1
+  Text it: add an smsc or sip-sms node to stoop.cfg (see the comments
+  there), or try any conversation with the console simulator:
     stoop-sim --channel sms --from +15551230001     # type texts, read replies
     stoop-sim --channel voice --from +15551230001   # type keys, see what is played
 
