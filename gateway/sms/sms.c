@@ -210,6 +210,7 @@ struct sms_channel *sms_channel_alloc(void *ctx, struct store *st, const struct 
 	sc->fs = fs;
 	sc->cfg = *cfg;
 	sc->cfg.entry = talloc_strdup(sc, cfg->entry ? cfg->entry : "main");
+	sc->transport_names = talloc_strdup(sc, "");
 	hash_init(sc->rate);
 	hash_init(sc->inflight);
 	sc->leg = (struct flow_leg){
