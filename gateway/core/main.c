@@ -197,19 +197,29 @@ static int app_start_sms(struct app *app)
 	return 0;
 }
 
-/* The prompts a call may play: every catalog id but the SMS-only ones. */
+/* The prompts a call may play: every catalog id but the SMS-only ones, one
+ * at a time.  The loader asks for idx 0, 1, 2 ...: the cursor carries on
+ * from where the last call stopped (any other idx starts over). */
+struct app_prompt_cursor {
+	const struct flow_set *fs;
+	unsigned next;			/* the idx the cursor stands at */
+	unsigned lang, entry;		/* the catalog entry it stands on */
+};
+
 static int app_prompt_iter(void *data, unsigned idx, const char **lang, const char **id)
 {
-	const struct flow_set *fs = data;
-	unsigned l, i, n = 0;
+	struct app_prompt_cursor *cur = data;
 	const char *lg, *pid;
 
-	for (l = 0; (lg = flow_set_lang(fs, l)); l++) {
-		for (i = 0; (pid = flow_catalog_id(fs, lg, i)); i++) {
+	if (idx < cur->next)
+		*cur = (struct app_prompt_cursor){ .fs = cur->fs };
+	for (; (lg = flow_set_lang(cur->fs, cur->lang)); cur->lang++, cur->entry = 0) {
+		for (; (pid = flow_catalog_id(cur->fs, lg, cur->entry)); cur->entry++) {
 			size_t len = strlen(pid);
 			if (len > 4 && !strcmp(pid + len - 4, "@sms"))
 				continue;
-			if (n++ == idx) {
+			if (cur->next++ == idx) {
+				cur->entry++;
 				*lang = lg;
 				*id = pid;
 				return 0;
@@ -227,6 +237,7 @@ static int app_mkdir_p(const char *dir);
 static int app_start_voice(struct app *app)
 {
 	struct voice_config *vcfg = &app->cfg.voice;
+	struct app_prompt_cursor cursor = { .fs = app->flows };
 	char *errs = NULL;
 	size_t errs_len = 0;
 	FILE *err;
@@ -235,7 +246,7 @@ static int app_start_voice(struct app *app)
 	if (!app->cfg.voice_on)
 		return 0;
 	err = open_memstream(&errs, &errs_len);
-	n = voice_prompts_load(app, app->cfg.prompts_dir, app_prompt_iter, app->flows, &app->prompts, err);
+	n = voice_prompts_load(app, app->cfg.prompts_dir, app_prompt_iter, &cursor, &app->prompts, err);
 	fclose(err);
 	if (n) {
 		LOGP(DMAIN, LOGL_FATAL, "%d prompt%s cannot be played, stoopd not started:\n%s", n,
