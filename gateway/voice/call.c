@@ -405,12 +405,10 @@ static void call_digit(struct voice_call *c, char key, enum rtp_dtmf_source src)
 	seq = c->ask_seq;
 	c->asking = false;
 	rc = flow_inst_digit(c->fi, key);
-	if (rc < 0) {
+	/* not taken, or the same ask goes on (keys of a digits ask); a new
+	 * ask set asking itself */
+	if (rc < 0 || (seq == c->ask_seq && !flow_inst_ended(c->fi)))
 		c->asking = true;
-	} else if (seq == c->ask_seq && !flow_inst_ended(c->fi)) {
-		/* the same ask goes on (keys of a digits ask) */
-		c->asking = true;
-	}
 	after_flow(c);
 }
 

@@ -163,13 +163,13 @@ DEFUN(cfg_voice_peer, cfg_voice_peer_cmd, "peer A.B.C.D",
 
 	if (ip_arg(vty, argv[0]) < 0)
 		return CMD_WARNING;
+	if (peer_index(argv[0]) >= 0)
+		return CMD_SUCCESS;
 	inet_pton(AF_INET, argv[0], &in);
 	p = talloc_realloc(g_app, (struct sip_ua_peer *)c->sip.peers, struct sip_ua_peer, c->sip.n_peers + 1);
 	if (!p)
 		return CMD_WARNING;
 	c->sip.peers = p;
-	if (peer_index(argv[0]) >= 0)
-		return CMD_SUCCESS;
 	/* the normalised form: the allow-list compares text */
 	inet_ntop(AF_INET, &in, p[c->sip.n_peers].ip, sizeof(p[0].ip));
 	c->sip.n_peers++;
