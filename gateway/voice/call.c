@@ -748,6 +748,11 @@ int voice_channel_check(const struct voice_channel *vc)
 	return errors;
 }
 
+struct sip_ua *voice_channel_sip(struct voice_channel *vc)
+{
+	return vc->ua;
+}
+
 int voice_channel_start(struct voice_channel *vc)
 {
 	int rc = rtp_engine_start(vc->rtp);

@@ -54,6 +54,8 @@ struct voice_channel *voice_channel_alloc(void *ctx, struct store *st, const str
 /* Check the routes against the flow set; every problem is logged with its
  * config line.  Returns the number of problems. */
 int voice_channel_check(const struct voice_channel *vc);
+/* The channel's SIP user agent (to share its port: voice/sip.h sip_ua_host). */
+struct sip_ua *voice_channel_sip(struct voice_channel *vc);
 /* Open the SIP socket and start the RTP clock (glib_loop_init() first). */
 int voice_channel_start(struct voice_channel *vc);
 /* Hang up every call and stop SIP; voice_channel_stopped() says when. */

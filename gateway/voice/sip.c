@@ -61,6 +61,7 @@ struct sip_call;
 #include "core/sofia.h"
 
 #define SIP_UA_ALLOW		"INVITE, ACK, BYE, CANCEL, OPTIONS, INFO"
+#define SIP_UA_APPL_METHODS	"INVITE, INFO, OPTIONS"	/* the requests we answer ourselves */
 #define SIP_INFO_ACCEPT		"application/dtmf-relay, application/dtmf"
 #define SIP_BUSY_RETRY_AFTER_S	"10"	/* a peer refused with 503 tries again after */
 #define SIP_MAX_MESSAGE		65536	/* bytes of a SIP message we take (TCP; UDP is less) */
@@ -113,6 +114,11 @@ struct sip_ua {
 	unsigned next_id;
 	uint64_t next_sess_id;
 	struct sip_ua_stats stats;
+	/* the other user of this nua (SIP MESSAGE): its method and callback */
+	const char *allow;		/* the methods we take, for Allow */
+	const char *guest_method;
+	sofia_guest_cb *guest_cb;
+	void *guest_priv;
 };
 
 /*
@@ -650,7 +656,7 @@ static void handle_options(struct sip_ua *ua, struct sip_call *c, nua_handle_t *
 	}
 	/* nua adds application/sdp to the Accept */
 	nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(ua->nua),
-		    SIPTAG_ALLOW_STR(SIP_UA_ALLOW),
+		    SIPTAG_ALLOW_STR(ua->allow),
 		    SIPTAG_ACCEPT_STR(SIP_INFO_ACCEPT),
 		    TAG_END());
 	if (!c)
@@ -673,6 +679,11 @@ static void nua_event_cb(nua_event_t event, int status, char const *phrase, nua_
 {
 	int callstate = -1;
 
+	/* the guest's requests and the answers to its own (call-less) handles */
+	if (!c && ua->guest_cb && (event == nua_i_message || event == nua_r_message)) {
+		ua->guest_cb(event, status, phrase, nua, nh, sip, ua->guest_priv);
+		return;
+	}
 	switch (event) {
 	case nua_i_invite:
 		if (!sip)
@@ -767,6 +778,7 @@ struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_config *cfg, const st
 	for (i = 0; i < cfg->n_peers; i++)
 		peers[i] = cfg->peers[i];
 	ua->cfg.peers = peers;
+	ua->allow = SIP_UA_ALLOW;
 	INIT_LLIST_HEAD(&ua->calls);
 	ua->next_sess_id = (uint64_t)time(NULL);
 	return ua;
@@ -774,6 +786,7 @@ struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_config *cfg, const st
 
 int sip_ua_start(struct sip_ua *ua)
 {
+	const char *appl = SIP_UA_APPL_METHODS;
 	struct in_addr in;
 	char *url;
 
@@ -796,10 +809,16 @@ int sip_ua_start(struct sip_ua *ua)
 	g_source_attach(su_glib_root_gsource(ua->root), g_main_context_default());
 
 	url = talloc_asprintf(ua, "sip:%s:%u", ua->cfg.local_ip, ua->cfg.local_port);
+	if (ua->guest_method) {
+		ua->allow = talloc_asprintf(ua, "%s, %s", SIP_UA_ALLOW, ua->guest_method);
+		appl = talloc_asprintf(ua, "%s, %s", SIP_UA_APPL_METHODS, ua->guest_method);
+	}
 	ua->nua = nua_create(ua->root, nua_event_cb, ua,
 			     NUTAG_URL(url),
-			     SIPTAG_ALLOW_STR(SIP_UA_ALLOW),
-			     NUTAG_APPL_METHOD("INVITE, INFO, OPTIONS"),
+			     SIPTAG_ALLOW_STR(ua->allow),
+			     NUTAG_APPL_METHOD(appl),
+			     TAG_IF(ua->guest_method && !strcmp(ua->guest_method, "MESSAGE"),
+				    NUTAG_ENABLEMESSAGE(1)),
 			     SIPTAG_SUPPORTED(NULL),	/* no 100rel, no session timer */
 			     NUTAG_ENABLEINVITE(1),
 			     NUTAG_MEDIA_ENABLE(0),
@@ -822,6 +841,21 @@ int sip_ua_start(struct sip_ua *ua)
 	      ua->cfg.local_port, ua->cfg.n_peers, ua->cfg.n_peers == 1 ? "" : "s", ua->cfg.rtp_ip,
 	      ua->cfg.max_calls ? "max-calls set" : "no call limit");
 	return 0;
+}
+
+int sip_ua_host(struct sip_ua *ua, const char *method, sofia_guest_cb *cb, void *priv)
+{
+	if (ua->nua || ua->guest_cb)
+		return -EBUSY;
+	ua->guest_method = talloc_strdup(ua, method);
+	ua->guest_cb = cb;
+	ua->guest_priv = priv;
+	return 0;
+}
+
+struct nua_s *sip_ua_nua(const struct sip_ua *ua)
+{
+	return ua->nua;
 }
 
 void sip_ua_shutdown(struct sip_ua *ua)

@@ -20,6 +20,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/sofia.h"
+
 struct sip_ua;
 struct sip_call;
 
@@ -88,6 +90,14 @@ int sip_ua_start(struct sip_ua *ua);
 void sip_ua_shutdown(struct sip_ua *ua);
 bool sip_ua_stopped(const struct sip_ua *ua);
 void sip_ua_free(struct sip_ua *ua);
+
+/* Share this UA's nua, and so its SIP port, with a guest that answers
+ * requests of another method (SIP MESSAGE: sms/sip_message.c): they are
+ * allowed, and they and the answers to the guest's own handles (made with
+ * hmagic NULL) go to cb.  Before sip_ua_start(); 0, or -EBUSY. */
+int sip_ua_host(struct sip_ua *ua, const char *method, sofia_guest_cb *cb, void *priv);
+/* The nua, once started (for the guest's own requests); NULL before. */
+struct nua_s *sip_ua_nua(const struct sip_ua *ua);
 
 /* The owner's pointer for a call. */
 void sip_call_set_priv(struct sip_call *c, void *priv);

@@ -382,4 +382,69 @@ stop_stoopd
 [ $rc -eq 0 ]
 result $? "stoopd stops again (got $rc)" "$(tail -20 "$tmp/stoopd.log")"
 
+# ------------------------------------- one SIP port for calls and texts
+# The voice node on the sip-sms node's address: one nua takes both.  The
+# prompts a call plays: the catalogs of the source, the WAVs of the build.
+for lang in "$src"/prompts/*/; do
+	lang=$(basename "$lang")
+	mkdir -p "$tmp/prompts/$lang"
+	cp "$src/prompts/$lang/catalog" "$tmp/prompts/$lang/"
+	ln -s "$build/prompts/$lang/"*.wav "$tmp/prompts/$lang/" 2>/dev/null
+done
+sed "s|^ prompts-dir .*| prompts-dir $tmp/prompts\n recordings-dir $tmp/rec|" "$tmp/stoop.cfg" >"$tmp/sms-only.cfg"
+start_shared() {	# like start_stoopd, with a voice node on the SIP port
+	local try rtp
+	for try in 1 2 3 4 5; do
+		sip_port=$(random_port)
+		rtp=$(random_port)
+		sed "s|^ local-port .*| local-port $sip_port|" "$tmp/sms-only.cfg" >"$tmp/stoop.cfg"
+		printf 'voice\n local-ip 127.0.0.1\n local-port %s\n rtp-ports %s %s\n peer 127.0.0.1\n route 311 main\n' \
+			"$sip_port" "$rtp" $((rtp + 99)) >>"$tmp/stoop.cfg"
+		: >"$tmp/stoopd.log"
+		"$stoopd" -c "$tmp/stoop.cfg" >>"$tmp/stoopd.log" 2>&1 &
+		stoopd_pid=$!
+		if wait_for 20 grep -q 'stoopd .* started\|not started\|cannot' "$tmp/stoopd.log" \
+		   && grep -q 'stoopd .* started' "$tmp/stoopd.log"; then
+			return 0
+		fi
+		kill "$stoopd_pid" 2>/dev/null
+		wait "$stoopd_pid" 2>/dev/null
+	done
+	return 1
+}
+start_shared
+result $? "stoopd starts with a voice and a sip-sms node on one address and port ($sip_port)" \
+	"$(tail -20 "$tmp/stoopd.log")"
+pids="$pids $stoopd_pid"
+grep -q "sip-sms: listening on 127.0.0.1 port $sip_port (the voice channel's SIP port)" "$tmp/stoopd.log"
+result $? "the log says the texts share the voice channel's port" "$(grep -i 'listening' "$tmp/stoopd.log")"
+H=+15551230008
+send shared 127.0.0.1 $H "sip-shared@127.0.0.1" 1 "text/plain" "$(body shared hello)"
+[ "$status" = 202 ] && wait_for 10 has_reply peer $H
+result $? "a text on the shared port is accepted (got $status) and answered" "$(tail -10 "$tmp/stoopd.log")"
+case "$(replies peer $H | sed '/^=====$/,$d')" in
+"$welcome"*"$menu"*) r=0 ;;
+*) r=1 ;;
+esac
+result $r "the answer is the welcome and the menu, as on a port of its own" "$(replies peer $H)"
+timeout 20 sipsak -vv --local-ip 127.0.0.1 -s "sip:311@127.0.0.1:$sip_port" >"$tmp/options.sipsak" 2>&1
+allow=$(tr -d '\r' <"$tmp/options.sipsak" | grep -i '^Allow:')
+case "$allow" in
+*INVITE*MESSAGE*|*MESSAGE*INVITE*) r=0 ;;
+*) r=1 ;;
+esac
+result $r "OPTIONS on the shared port allows INVITE and MESSAGE" "$(cat "$tmp/options.sipsak")"
+(cd "$tmp" && timeout 30 sipp -sn uac -s 311 -i 127.0.0.1 -p "$(random_port)" -m 1 -d 1000 \
+	-timeout 20s -nostdin "127.0.0.1:$sip_port" >"$tmp/uac.out" 2>&1)
+result $? "a call on the same port is answered, held a second and hung up (sipp uac)" \
+	"$(tail -20 "$tmp/uac.out")" "$(grep -i 'call(' "$tmp/stoopd.log" | tail -5)"
+send stranger2 127.0.0.2 $C "sip-stranger2@127.0.0.2" 1 "text/plain" "$(body stranger2 hello)"
+[ "$status" = 403 ]
+result $? "a text from off the sip-sms allow-list still gets 403 there (got $status)" \
+	"$(cat "$tmp/stranger2.sipsak")"
+stop_stoopd
+[ $rc -eq 0 ] && ! grep -q 'did not finish its shutdown' "$tmp/stoopd.log"
+result $? "SIGTERM stops the shared user agent cleanly (got $rc)" "$(tail -20 "$tmp/stoopd.log")"
+
 [ $failed -eq 0 ]
+
