@@ -14,7 +14,9 @@
 #   text came from, a refusal there fails the reply for good, a peer that
 #   is down leaves it queued for a retry; no body and no whole number in
 #   the log; SIGTERM stops it cleanly; a notification queued while stoopd
-#   was down goes, after the restart, to the peer the number texted from.
+#   was down goes, after the restart, to the peer the number texted from;
+#   with a voice node on the same address one SIP port takes a text, an
+#   OPTIONS (Allow names INVITE and MESSAGE) and a call.
 # TAP lines on stdout; every wait is bounded.  Env: STOOP_SRCDIR,
 # STOOP_BUILDDIR.
 set -u
