@@ -50,6 +50,7 @@
 #include "flow/flow.h"
 #include "store/store.h"
 #include "voice/prompts.h"
+#include "voice/transfer.h"
 
 #define STOOP_DEFAULT_CONFIG	STOOP_SYSCONFDIR "/stoop/stoop.cfg"
 
@@ -146,8 +147,11 @@ static void app_set_defaults(struct app *app)
 		.sip.max_calls = VOICE_DEFAULT_MAX_CALLS,
 		.inband_dtmf = true,
 		.dtmf_dedup_ms = VOICE_DEFAULT_DTMF_DEDUP_MS,
+		.transfer_header = VOICE_UUI_HEADER,
+		.transfer_timeout_ms = VOICE_DEFAULT_TRANSFER_TIMEOUT_MS,
 	};
 	INIT_LLIST_HEAD(&cfg->voice.routes);
+	INIT_LLIST_HEAD(&cfg->voice.agents);
 	cfg->sip = (struct sip_message_config){
 		.local_port = SIP_MESSAGE_DEFAULT_PORT,
 	};

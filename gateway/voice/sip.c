@@ -15,7 +15,9 @@
  * runs exactly once.  Nothing waits here: every response goes out in the
  * callback that brought the request, or when the owner answers.  We
  * support no extension (no 100rel, no session timer: a Require of one gets
- * 420), so nua never sends a request of its own but the BYE.
+ * 420), so nua never sends a request of its own but the BYE and the
+ * REFER of a transfer (sip_call_refer: the result is the final NOTIFY's
+ * sipfrag, which nua answers itself).
  *
  * Logs say call(N) and the Call-ID; callers' numbers are masked above
  * debug (the called number, the service's own, is not), digits and bodies
@@ -60,7 +62,7 @@ struct sip_call;
 #include "core/logging.h"
 #include "core/sofia.h"
 
-#define SIP_UA_ALLOW		"INVITE, ACK, BYE, CANCEL, OPTIONS, INFO"
+#define SIP_UA_ALLOW		"INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY"
 #define SIP_UA_APPL_METHODS	"INVITE, INFO, OPTIONS"	/* the requests we answer ourselves */
 #define SIP_INFO_ACCEPT		"application/dtmf-relay, application/dtmf"
 #define SIP_BUSY_RETRY_AFTER_S	"10"	/* a peer refused with 503 tries again after */
@@ -89,6 +91,7 @@ struct sip_call {
 	bool owned;			/* incoming() took it: ended() is due */
 	bool offer_sent;		/* our last 200 carried an offer: the ACK has the answer */
 	bool bye_after_ack;		/* hung up before the ACK came */
+	bool refer_pending;		/* our REFER waits for its final NOTIFY */
 	const char *end_reason;		/* for ended(); static strings */
 	char *call_id;
 	char caller[SIP_USER_MAX + 1];
@@ -396,6 +399,92 @@ void sip_call_hangup(struct sip_call *c)
 		c->end_reason = "hangup";
 	if (c->state != SIP_CALL_ANSWERED)
 		c->state = SIP_CALL_ENDING;
+}
+
+/*
+ * Transfer (RFC 3515 REFER, the implied "refer" subscription)
+ */
+int sip_call_refer(struct sip_call *c, const char *refer_to, const char *header)
+{
+	if (c->state != SIP_CALL_UP || c->refer_pending)
+		return -EINVAL;
+	c->refer_pending = true;
+	c->ua->stats.refers++;
+	LOGCALL(c, LOGL_INFO, "REFER\n");
+	nua_refer(c->nh, SIPTAG_REFER_TO_STR(refer_to),
+		  TAG_IF(header, SIPTAG_HEADER_STR(header)),
+		  TAG_END());
+	return 0;
+}
+
+static void refer_done(struct sip_call *c, int status, const char *phrase)
+{
+	if (!c->refer_pending)
+		return;
+	c->refer_pending = false;
+	if (status >= 200 && status < 300)
+		c->ua->stats.refers_ok++;
+	LOGCALL(c, status < 300 ? LOGL_INFO : LOGL_NOTICE, "transfer %s: %d %s\n",
+		status < 300 ? "done" : "failed", status, phrase ? phrase : "");
+	if (c->ua->ops->transferred)
+		c->ua->ops->transferred(c, status, phrase ? phrase : "");
+}
+
+/* The status line of a message/sipfrag body ("SIP/2.0 200 OK"): its code,
+ * or 0 when the body is none. */
+static int sipfrag_status(const sip_t *sip, char *phrase, size_t size)
+{
+	const char *p, *end;
+	int code = 0;
+	size_t len;
+
+	if (!sip || !sip->sip_payload || !sip->sip_payload->pl_data)
+		return 0;
+	p = sip->sip_payload->pl_data;
+	len = sip->sip_payload->pl_len;
+	if (len < 12 || strncasecmp(p, "SIP/2.0 ", 8))
+		return 0;
+	for (p += 8, len -= 8; len && *p >= '0' && *p <= '9' && code < 1000; p++, len--)
+		code = code * 10 + (*p - '0');
+	if (code < 100 || code > 699)
+		return 0;
+	while (len && *p == ' ')
+		p++, len--;
+	for (end = p; (size_t)(end - p) < len && *end != '\r' && *end != '\n'; end++)
+		;
+	snprintf(phrase, size, "%.*s", (int)(end - p), p);
+	return code;
+}
+
+static void handle_refer_answer(struct sip_call *c, int status, const char *phrase)
+{
+	if (status < 200)
+		return;
+	if (status < 300) {
+		LOGCALL(c, LOGL_DEBUG, "REFER accepted (%d): waiting for the NOTIFY\n", status);
+		return;
+	}
+	refer_done(c, status, phrase);
+}
+
+static void handle_refer_notify(struct sip_call *c, int status, const sip_t *sip, tagi_t tags[])
+{
+	int substate = nua_substate_active, code;
+	char phrase[64] = "";
+
+	tl_gets(tags, NUTAG_SUBSTATE_REF(substate), TAG_END());
+	code = sipfrag_status(sip, phrase, sizeof(phrase));
+	if (code >= 200) {
+		refer_done(c, code, phrase);
+		return;
+	}
+	/* nua's own: no NOTIFY came in time (408), or an error */
+	if (status >= 300 && !sip) {
+		refer_done(c, status, "no NOTIFY");
+		return;
+	}
+	if (substate == nua_substate_terminated)
+		refer_done(c, 487, "subscription ended without a final answer");
 }
 
 /*
@@ -728,6 +817,14 @@ static void nua_event_cb(nua_event_t event, int status, char const *phrase, nua_
 		tl_gets(tags, NUTAG_CALLSTATE_REF(callstate), TAG_END());
 		if (c && callstate == nua_callstate_terminated)
 			call_end(c, c->end_reason ? c->end_reason : "error");
+		return;
+	case nua_r_refer:
+		if (c)
+			handle_refer_answer(c, status, phrase);
+		return;
+	case nua_i_notify:
+		if (c)
+			handle_refer_notify(c, status, sip, tags);
 		return;
 	case nua_r_bye:
 		if (c && status >= 200)

@@ -35,17 +35,7 @@ trap 'exit 1' INT TERM
 n=0
 failed=0
 
-result() {	# result STATUS NAME [DETAIL...]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		shift 2
-		[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/  # /' | head -40
-		failed=$((failed + 1))
-	fi
-}
+. "$src/tests/lib.sh"
 
 for tool in sipsak sipp sqlite3; do
 	if ! command -v $tool >/dev/null; then
@@ -54,17 +44,6 @@ for tool in sipsak sipp sqlite3; do
 	fi
 done
 
-# wait_for SECONDS COMMAND...: until COMMAND succeeds, polling every 0.1 s.
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	while ! "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
-
 # A catalog text as stoopd sends it by SMS (the @sms variant if there is one).
 catalog() {
 	local f="$src/prompts/en/catalog" t
@@ -72,8 +51,6 @@ catalog() {
 	[ -n "$t" ] || t=$(sed -n "s/^$1 *= *//p" "$f")
 	printf '%s' "$t"
 }
-
-random_port() { echo $((20000 + RANDOM % 40000)); }
 
 # --------------------------------------------------------------- the peers
 # sipp UAS receiving replies: PEER answers 200, REFUSER 404 (on 127.0.0.3).
@@ -387,12 +364,7 @@ result $? "stoopd stops again (got $rc)" "$(tail -20 "$tmp/stoopd.log")"
 # ------------------------------------- one SIP port for calls and texts
 # The voice node on the sip-sms node's address: one nua takes both.  The
 # prompts a call plays: the catalogs of the source, the WAVs of the build.
-for lang in "$src"/prompts/*/; do
-	lang=$(basename "$lang")
-	mkdir -p "$tmp/prompts/$lang"
-	cp "$src/prompts/$lang/catalog" "$tmp/prompts/$lang/"
-	ln -s "$build/prompts/$lang/"*.wav "$tmp/prompts/$lang/" 2>/dev/null
-done
+prompts_layout "$src" "$build" "$tmp/prompts"
 sed "s|^ prompts-dir .*| prompts-dir $tmp/prompts\n recordings-dir $tmp/rec|" "$tmp/stoop.cfg" >"$tmp/sms-only.cfg"
 start_shared() {	# like start_stoopd, with a voice node on the SIP port
 	local try rtp
