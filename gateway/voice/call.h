@@ -41,6 +41,7 @@ struct voice_config {
 	const char *recordings_dir;
 	bool inband_dtmf;		/* look for DTMF tones in the audio too */
 	unsigned dtmf_dedup_ms;		/* one key from two sources within this: once */
+	unsigned answer_delay_ms;	/* ring (180) this long before the 200; 0: answer at once */
 };
 
 #define VOICE_DEFAULT_RTP_MIN		16384
@@ -66,9 +67,11 @@ const char *voice_route_entry(const struct voice_channel *vc, const char *called
 
 struct voice_stats {
 	uint64_t calls, completed, hangups, refused;
+	uint64_t abandoned_ringing;	/* ended before the answer: no flow ran */
 	uint64_t digits_rfc4733, digits_info, digits_inband, digits_duplicate, barge_ins;
 	uint64_t recordings, recording_errors, prompts_missing, transfers_unavailable;
-	unsigned active;
+	unsigned active;		/* calls up, ringing ones too */
+	unsigned ringing;
 };
 const struct voice_stats *voice_channel_stats(const struct voice_channel *vc);
 /* `show calls` on the console. */

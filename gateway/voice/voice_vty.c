@@ -13,6 +13,7 @@
  *    route diverted 3115550123 overflow
  *    inband-dtmf
  *    dtmf-dedup 400
+ *    answer-delay 0
  *
  * Values land in g_app->cfg.voice (core/app.h); the channel is created
  * from them at start-up (core/main.c), so changes made on the console take
@@ -62,6 +63,7 @@ static int config_write_voice(struct vty *vty)
 		vty_out(vty, " route %s%s %s%s", r->diverted ? "diverted " : "", r->number, r->entry, VTY_NEWLINE);
 	vty_out(vty, " %sinband-dtmf%s", c->inband_dtmf ? "" : "no ", VTY_NEWLINE);
 	vty_out(vty, " dtmf-dedup %u%s", c->dtmf_dedup_ms, VTY_NEWLINE);
+	vty_out(vty, " answer-delay %u%s", c->answer_delay_ms, VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 
@@ -307,6 +309,14 @@ DEFUN(cfg_voice_dedup, cfg_voice_dedup_cmd, "dtmf-dedup <0-5000>",
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_voice_answer_delay, cfg_voice_answer_delay_cmd, "answer-delay <0-30000>",
+      "Ring (180 Ringing) this long before answering (200 OK); the flow starts at the answer\n"
+      "Milliseconds (0: answer at once)\n")
+{
+	VCFG->answer_delay_ms = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
 DEFUN(show_calls, show_calls_cmd, "show calls",
       SHOW_STR "Calls up now, and the voice channel's counters\n")
 {
@@ -336,5 +346,6 @@ void voice_vty_init(void)
 	install_element(VOICE_NODE, &cfg_voice_inband_cmd);
 	install_element(VOICE_NODE, &cfg_voice_no_inband_cmd);
 	install_element(VOICE_NODE, &cfg_voice_dedup_cmd);
+	install_element(VOICE_NODE, &cfg_voice_answer_delay_cmd);
 	install_element_ve(&show_calls_cmd);
 }
