@@ -337,12 +337,16 @@ async function hangUps() {
 	const pMenu = await rtppeer('hangup_menu', ['--seconds', '20', '--send-rfc4733', '1@3.0']);
 	if (!check(pWelcome && pMenu, 'the phones\' audio endpoints (rtppeer) are ready'))
 		return;
-	const [rc1, rc2] = await Promise.all([
+	const calls = Promise.all([
 		sipp('hangup_welcome', uac, '311', ['-inf', inf('hangup_welcome', ['+15551230113', pWelcome.port]),
 			'-d', '2500'], 30),
 		sipp('hangup_menu', uac, '311', ['-inf', inf('hangup_menu', ['+15551230114', pMenu.port]),
 			'-d', '6000'], 30),
 	]);
+	const ringing = await showCallsUntil((x) => x.ringing >= 1, 3000);
+	check(ringing && ringing.ringing >= 1 && ringing.calls.some((l) => / at \(ringing\), /.test(l)),
+		'while they ring, show calls lists them as ringing', ringing);
+	const [rc1, rc2] = await calls;
 	pWelcome.proc.kill('SIGTERM');
 	pMenu.proc.kill('SIGTERM');
 	const [sw, sm] = await Promise.all([pWelcome.done, pMenu.done]);
