@@ -17,6 +17,13 @@
  * (barge-in).  While a digits ask collects keys, each key re-arms the
  * inter-digit timeout.
  *
+ * Answering: at once (200 OK from the INVITE's callback), or after the
+ * voice node's answer-delay, ringing (180) meanwhile.  The flow starts, and
+ * the stream sends to the caller, only once the 200 went out.  A call that
+ * ends while it rings (CANCEL) ran no flow: it leaves no session log row
+ * (the drop-off report counts callers who heard the service), only the
+ * abandoned_ringing counter.
+ *
  * Flow callbacks may run inside an RTP or SIP callback, so nothing frees a
  * call there: hanging up, starting the flow and releasing the call happen
  * in the call's own zero-delay timer (call_work).
@@ -88,6 +95,14 @@ struct voice_call {
 	const char *entry;
 	int pt;
 	struct timespec started;
+
+	/* ringing: the offer's media, given to the stream when we answer */
+	bool ringing, answered;
+	struct osmo_timer_list ring;
+	char offer_ip[48];
+	uint16_t offer_port;
+	int offer_pt, offer_dtmf_pt;
+	bool offer_hold;
 
 	/* playback: prompts to play, the one playing and where in it */
 	const struct voice_prompt **queue;
@@ -374,7 +389,7 @@ static void call_digit(struct voice_call *c, char key, enum rtp_dtmf_source src)
 	unsigned seq;
 	int rc;
 
-	if (!c->fi || flow_inst_ended(c->fi) || c->want_release)
+	if (!c->answered || !c->fi || flow_inst_ended(c->fi) || c->want_release)
 		return;
 	if (src == RTP_DTMF_RFC4733)
 		c->saw_rfc4733 = true;
@@ -620,6 +635,9 @@ static void call_release(struct voice_call *c)
 
 	llist_del(&c->list);
 	vc->stats.active--;
+	if (c->ringing)
+		vc->stats.ringing--;
+	osmo_timer_del(&c->ring);
 	osmo_timer_del(&c->wait);
 	osmo_timer_del(&c->work);
 	osmo_timer_del(&c->xfer);
@@ -684,6 +702,32 @@ const char *voice_route_entry(const struct voice_channel *vc, const char *called
 	return vc->cfg->entry;
 }
 
+/* The 200 is out (or goes out as incoming() returns): the stream sends to
+ * the caller and the flow starts. */
+static void call_answered(struct voice_call *c)
+{
+	c->answered = true;
+	/* a late offer (INVITE without SDP) brings the address with the ACK */
+	if (c->offer_ip[0])
+		rtp_stream_set_remote(c->rtp, c->offer_ip, c->offer_port, c->offer_pt, c->offer_dtmf_pt,
+				      c->offer_hold);
+	c->want_start = true;
+	call_schedule(c);
+}
+
+/* The answer-delay ran out while the call rang. */
+static void ring_expired(void *data)
+{
+	struct voice_call *c = data;
+
+	c->ringing = false;
+	c->vc->stats.ringing--;
+	if (!c->sip || sip_call_answer(c->sip, rtp_stream_local_port(c->rtp)) < 0)
+		return;		/* ending already: sip_ended() releases it */
+	LOGC(c, LOGL_INFO, "answered after ringing %" PRIu64 " ms\n", ms_since(&c->started));
+	call_answered(c);
+}
+
 static const struct rtp_stream_ops call_rtp_ops = {
 	.fill = play_fill,
 	.audio = rtp_audio,
@@ -710,6 +754,7 @@ static int sip_incoming(struct sip_call *sc, const struct sip_call_info *info, v
 	osmo_timer_setup(&c->wait, wait_expired, c);
 	osmo_timer_setup(&c->work, call_work, c);
 	osmo_timer_setup(&c->xfer, transfer_expired, c);
+	osmo_timer_setup(&c->ring, ring_expired, c);
 	c->entry = voice_route_entry(vc, info->called, info->diverted_from);
 
 	c->rtp = rtp_stream_alloc(vc->rtp, &call_rtp_ops, c);
@@ -719,10 +764,13 @@ static int sip_incoming(struct sip_call *sc, const struct sip_call_info *info, v
 		talloc_free(c);
 		return -EBUSY;
 	}
-	/* a late offer (INVITE without SDP) brings the address with the ACK */
-	if (info->remote_ip)
-		rtp_stream_set_remote(c->rtp, info->remote_ip, info->remote_port, info->pt,
-				      info->dtmf_pt, info->hold);
+	if (info->remote_ip) {
+		OSMO_STRLCPY_ARRAY(c->offer_ip, info->remote_ip);
+		c->offer_port = info->remote_port;
+		c->offer_pt = info->pt;
+		c->offer_dtmf_pt = info->dtmf_pt;
+		c->offer_hold = info->hold;
+	}
 	rtp_stream_set_inband_dtmf(c->rtp, vc->cfg->inband_dtmf);
 
 	/* a number that chose a language by text hears it on the phone too */
@@ -748,11 +796,18 @@ static int sip_incoming(struct sip_call *sc, const struct sip_call_info *info, v
 	llist_add_tail(&c->list, &vc->calls);
 	vc->stats.calls++;
 	vc->stats.active++;
-	LOGC(c, LOGL_INFO, "to %s%s%s: flow %s, %s, RTP port %u\n", info->called ? info->called : "-",
+	LOGC(c, LOGL_INFO, "to %s%s%s: flow %s, %s, RTP port %u%s\n", info->called ? info->called : "-",
 	     info->diverted_from ? " diverted from " : "", info->diverted_from ? info->diverted_from : "",
-	     c->entry, info->pt == 8 ? "PCMA" : "PCMU", rtp_stream_local_port(c->rtp));
-	c->want_start = true;
-	call_schedule(c);
+	     c->entry, info->pt == 8 ? "PCMA" : "PCMU", rtp_stream_local_port(c->rtp),
+	     vc->cfg->answer_delay_ms ? ", ringing" : "");
+	if (vc->cfg->answer_delay_ms) {
+		c->ringing = true;
+		vc->stats.ringing++;
+		osmo_timer_schedule(&c->ring, vc->cfg->answer_delay_ms / 1000,
+				    (vc->cfg->answer_delay_ms % 1000) * 1000);
+		return 0;	/* 180 now, sip_call_answer() later */
+	}
+	call_answered(c);
 	return rtp_stream_local_port(c->rtp);
 }
 
@@ -760,7 +815,7 @@ static void sip_media(struct sip_call *sc, const struct sip_call_info *info)
 {
 	struct voice_call *c = sip_call_priv(sc);
 
-	if (!c || !info->remote_ip)
+	if (!c || !info->remote_ip || c->ringing)
 		return;
 	c->pt = info->pt == 8 ? 8 : 0;
 	rtp_stream_set_remote(c->rtp, info->remote_ip, info->remote_port, info->pt, info->dtmf_pt,
@@ -783,6 +838,13 @@ static void sip_ended(struct sip_call *sc, const char *reason)
 	if (!c)
 		return;
 	c->sip = NULL;
+	if (!c->answered) {
+		c->vc->stats.abandoned_ringing++;
+		LOGC(c, LOGL_INFO, "ended while ringing (%s): no flow ran\n", reason);
+		c->want_release = true;
+		call_schedule(c);
+		return;
+	}
 	if (c->rec) {
 		voice_recorder_close(c->rec, false);
 		c->rec = NULL;
@@ -878,9 +940,10 @@ void voice_channel_show(const struct voice_channel *vc, struct vty *vty)
 	const struct rtp_engine_stats *e = rtp_engine_stats(vc->rtp);
 	struct voice_call *c;
 
-	vty_out(vty, "voice %s:%u: %u calls up; %" PRIu64 " taken, %" PRIu64 " completed, %" PRIu64
-		" hung up, %" PRIu64 " refused here%s", vc->cfg->sip.local_ip, vc->cfg->sip.local_port,
-		s->active, s->calls, s->completed, s->hangups, s->refused, VTY_NEWLINE);
+	vty_out(vty, "voice %s:%u: %u calls up (%u ringing); %" PRIu64 " taken, %" PRIu64 " completed, %"
+		PRIu64 " hung up, %" PRIu64 " ended while ringing, %" PRIu64 " refused here%s",
+		vc->cfg->sip.local_ip, vc->cfg->sip.local_port, s->active, s->ringing, s->calls, s->completed,
+		s->hangups, s->abandoned_ringing, s->refused, VTY_NEWLINE);
 	vty_out(vty, " SIP: %" PRIu64 " INVITEs, refused %" PRIu64 " (peer) %" PRIu64 " (busy) %" PRIu64
 		" (codec); %" PRIu64 " malformed%s", u->invites, u->refused_peer, u->refused_busy,
 		u->refused_codec, u->malformed, VTY_NEWLINE);
@@ -897,7 +960,7 @@ void voice_channel_show(const struct voice_channel *vc, struct vty *vty)
 		voice_latency_pct(&vc->key_to_refer, 99), VTY_NEWLINE);
 	llist_for_each_entry(c, &vc->calls, list) {
 		vty_out(vty, "  call %u %s at %s, %" PRIu64 " s, port %u%s%s%s", c->id,
-			stoop_mask_number(c->caller), c->fi ? flow_inst_position(c->fi) : "-",
+			stoop_mask_number(c->caller), c->ringing ? "(ringing)" : c->fi ? flow_inst_position(c->fi) : "-",
 			ms_since(&c->started) / 1000, c->rtp ? rtp_stream_local_port(c->rtp) : 0,
 			c->rec ? ", recording" : "", c->transferring ? ", transferring" : "", VTY_NEWLINE);
 	}
