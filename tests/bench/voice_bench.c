@@ -15,7 +15,16 @@
  *            kernel arrival times, per stream), stoopd's CPU share (/proc
  *            utime+stime) and the generator's own (getrusage), and the
  *            generator's own timer lateness (its noise);
- *   dtmf     D digits over the held calls, as many as stoopd counted;
+ *   floor    before the first call, what the machine adds to any timer on
+ *            stoopd's core (a child pinned there wakes on a 20 ms timerfd
+ *            for 2 s), and during the window how often something else took
+ *            stoopd's core (its involuntary context switches) and stoopd's
+ *            own count of late clock ticks (`show calls`): 2 cores shared
+ *            with other work make the jitter figures the machine's as much
+ *            as stoopd's;
+ *   dtmf     D digits over the held calls, as many as stoopd counted; then
+ *            stoopd's CPU for AFTER_KEYS_S more (no in-band detection on a
+ *            call that sent RFC 4733 keys);
  *   memory   stoopd's VmRSS before the first call and with N calls held;
  *   teardown BYE for every call, then stoopd's calls up (0 expected).
  * The callers share RTP sockets (CALLERS_PER_SOCKET a pair, batched with
@@ -34,6 +43,7 @@
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,6 +58,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/wait.h>
 
 #define CALLERS_PER_SOCKET	50
 #define PHASES			4		/* the 20 ms frame period in 5 ms ticks */
@@ -63,6 +74,7 @@
 #define DTMF_PT			101
 #define DTMF_SPACING_MS		1000		/* from one digit's start to the next on a call */
 #define WARMUP_S		2
+#define AFTER_KEYS_S		5		/* held again once every call sent keys */
 #define SETUP_LIMIT_S		60
 #define TEARDOWN_LIMIT_S	30
 
@@ -230,6 +242,73 @@ static uint8_t linear_to_ulaw(int pcm)
 	return ~(sign | exp << 4 | mant);
 }
 
+/* stoopd's involuntary context switches (something else took its core). */
+static unsigned long proc_preempted(int pid)
+{
+	char path[64], line[256];
+	unsigned long n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "nonvoluntary_ctxt_switches: %lu", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* A child pinned to cpu wakes on a 20 ms timerfd 100 times: |interval -
+ * 20 ms| p50 and p99 in us, what the machine adds to any timer there. */
+static bool measure_floor(int cpu, unsigned *p50, unsigned *p99)
+{
+	int pfd[2], status;
+	unsigned res[2] = { 0, 0 };
+	pid_t child;
+
+	if (pipe(pfd) < 0)
+		return false;
+	child = fork();
+	if (child < 0)
+		return false;
+	if (child == 0) {
+		struct itimerspec its = { { 0, 20000000 }, { 0, 20000000 } };
+		uint64_t dev[100], exp;
+		int64_t last = 0, t;
+		unsigned n = 0;
+		cpu_set_t set;
+		int fd;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+		if (sched_setaffinity(0, sizeof(set), &set) < 0 || fd < 0 || timerfd_settime(fd, 0, &its, NULL) < 0)
+			_exit(1);
+		while (n < 100 && read(fd, &exp, sizeof(exp)) == sizeof(exp)) {
+			t = now_ns();
+			if (last)
+				dev[n++] = (t - last > 20000000 ? t - last - 20000000 : 20000000 - (t - last)) / 1000;
+			last = t;
+		}
+		qsort(dev, n, sizeof(dev[0]), cmp_u64);
+		if (n) {
+			res[0] = dev[n / 2];
+			res[1] = dev[n * 99 / 100];
+		}
+		_exit(write(pfd[1], res, sizeof(res)) == sizeof(res) ? 0 : 1);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], res, sizeof(res)) != sizeof(res))
+		res[0] = res[1] = 0;
+	close(pfd[0]);
+	waitpid(child, &status, 0);
+	*p50 = res[0];
+	*p99 = res[1];
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 /*
  * The console: `show calls` over telnet.
  */
@@ -257,9 +336,10 @@ static size_t vty_read_prompt(int fd, char *buf, size_t size, int64_t deadline)
 	return len;
 }
 
-/* `show calls`: the calls up and the RFC 4733 keys counted; false if the
- * console did not answer. */
-static bool vty_show_calls(unsigned *calls_up, uint64_t *rfc4733)
+/* `show calls`: the calls up and the RFC 4733 keys counted, and (rtp, if
+ * not NULL) the line with stoopd's RTP clock counters; false if the console
+ * did not answer. */
+static bool vty_show_calls(unsigned *calls_up, uint64_t *rfc4733, char *rtp, size_t rtp_size)
 {
 	static char buf[1 << 20];
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(g.vty_port) };
@@ -289,6 +369,11 @@ static bool vty_show_calls(unsigned *calls_up, uint64_t *rfc4733)
 	if (!p || sscanf(p, "keys: %llu RFC 4733", &keys) != 1)
 		goto out;
 	*rfc4733 = keys;
+	if (rtp && (p = strstr(buf, "RTP: "))) {
+		size_t n = strcspn(p, "\r\n");
+
+		snprintf(rtp, rtp_size, "%.*s", (int)(n < rtp_size ? n : rtp_size - 1), p);
+	}
 	ok = true;
 out:
 	close(fd);
@@ -1081,7 +1166,9 @@ int main(int argc, char **argv)
 {
 	uint64_t *lat, keys0 = 0, keys1 = 0;
 	unsigned i, n_lat = 0, calls_up = 0, held;
-	unsigned long rss0, rssn;
+	unsigned long rss0, rssn, pre0, pre1;
+	unsigned floor50 = 0, floor99 = 0;
+	char rtp_line[256] = "";
 	double cpu_s0, cpu_s1, gen0, gen1, wall;
 	int64_t t_first, t_last, t;
 	uint64_t rx = 0, rx_prompt = 0, lost = 0, expected;
@@ -1139,11 +1226,13 @@ int main(int argc, char **argv)
 		return 1;
 
 	/* before the first call */
-	if (!vty_show_calls(&calls_up, &keys0)) {
+	if (!vty_show_calls(&calls_up, &keys0, NULL, 0)) {
 		fprintf(stderr, "voice_bench: stoopd's console on port %d did not answer `show calls`\n", g.vty_port);
 		return 1;
 	}
 	rss0 = proc_rss_kb(g.pid);
+	if (!measure_floor(0, &floor50, &floor99))
+		printf("voice floor: not measured (cannot pin a child to core 0)\n");
 
 	/* 1. set-up */
 	g.media_on = true;
@@ -1179,14 +1268,17 @@ int main(int argc, char **argv)
 	g.w0 = now_ns();
 	g.measuring = true;
 	cpu_s0 = proc_cpu_s(g.pid);
+	pre0 = proc_preempted(g.pid);
 	gen0 = rusage_s();
 	loop_until(NULL, g.w0 + g.seconds * 1000000000LL, NULL);
 	g.w1 = now_ns();
 	cpu_s1 = proc_cpu_s(g.pid);
+	pre1 = proc_preempted(g.pid);
 	gen1 = rusage_s();
 	rtp_read_all();
 	g.measuring = false;
 	rssn = proc_rss_kb(g.pid);
+	vty_show_calls(&calls_up, &keys1, rtp_line, sizeof(rtp_line));
 	wall = (g.w1 - g.w0) / 1e9;
 	for (i = 0; i < g.n; i++) {
 		rx += g.calls[i].rx_window;
@@ -1211,6 +1303,10 @@ int main(int argc, char **argv)
 	       hist_quantile(g.tick_hist, g.tick_n, 0.5), hist_quantile(g.tick_hist, g.tick_n, 0.99),
 	       (unsigned long long)g.tx_failed);
 
+	printf("voice held: the machine: an idle 20 ms timer on core 0 wakes |interval - 20 ms| p50 %u us, "
+	       "p99 %u us (before the calls); stoopd preempted %lu times in the window; stoopd's own %s\n",
+	       floor50, floor99, pre1 - pre0, rtp_line[0] ? rtp_line : "RTP counters: not read");
+
 	/* 3. DTMF over the held calls */
 	t = now_ns();
 	for (i = 0; i < g.n; i++)	/* each call starts at its own point of the spacing */
@@ -1219,12 +1315,25 @@ int main(int argc, char **argv)
 	loop_until(digits_done, t + (g.digits / (g.n ? g.n : 1) + 2) * 2 * DTMF_SPACING_MS * 1000000LL, NULL);
 	g.dtmf_on = false;
 	loop_until(NULL, now_ns() + 1000000000LL, NULL);	/* the last end packets land */
-	if (!vty_show_calls(&calls_up, &keys1))
+	if (!vty_show_calls(&calls_up, &keys1, NULL, 0))
 		printf("voice dtmf: stoopd's console did not answer\n");
 	printf("voice dtmf: %llu RFC 4733 digits sent over %u calls in %.1f s (start, continuation, 3 end "
 	       "packets each, %u ms apart on a call); stoopd counted %llu: %lld lost\n",
 	       (unsigned long long)g.digits_sent, held, (now_ns() - t) / 1e9 - 1, DTMF_SPACING_MS,
 	       (unsigned long long)(keys1 - keys0), (long long)g.digits_sent - (long long)(keys1 - keys0));
+
+	/* the same calls once each has sent a key: stoopd stops looking for
+	 * in-band tones on a call that sends RFC 4733 events */
+	t = now_ns();
+	cpu_s0 = proc_cpu_s(g.pid);
+	gen0 = rusage_s();
+	loop_until(NULL, t + AFTER_KEYS_S * 1000000000LL, NULL);
+	wall = (now_ns() - t) / 1e9;
+	cpu_s1 = proc_cpu_s(g.pid);
+	gen1 = rusage_s();
+	printf("voice held after the keys: %u calls for %.1f s: stoopd CPU %.1f %% of one core, generator %.1f %%\n",
+	       g.up, wall, cpu_s0 >= 0 && cpu_s1 >= 0 ? 100.0 * (cpu_s1 - cpu_s0) / wall : -1.0,
+	       100.0 * (gen1 - gen0) / wall);
 
 	/* 4. memory */
 	printf("voice memory: stoopd RSS %lu KB with prompts loaded and no call, %lu KB with %u calls held: "
@@ -1237,7 +1346,7 @@ int main(int argc, char **argv)
 	t_last = now_ns();
 	g.media_on = false;
 	for (i = 0; i < 50; i++) {		/* the release is deferred: up to 5 s */
-		if (vty_show_calls(&calls_up, &keys1) && !calls_up)
+		if (vty_show_calls(&calls_up, &keys1, NULL, 0) && !calls_up)
 			break;
 		usleep(100000);
 	}
