@@ -74,6 +74,7 @@
 #define DTMF_PT			101
 #define DTMF_SPACING_MS		1000		/* from one digit's start to the next on a call */
 #define WARMUP_S		2
+#define DTMF_LATE_S		3		/* a second look at stoopd's key count */
 #define AFTER_KEYS_S		5		/* held again once every call sent keys */
 #define SETUP_LIMIT_S		60
 #define TEARDOWN_LIMIT_S	30
@@ -339,8 +340,11 @@ static size_t vty_read_prompt(int fd, char *buf, size_t size, int64_t deadline)
 /* `show calls`: the calls up and the RFC 4733 keys counted, and (rtp, if
  * not NULL) the line with stoopd's RTP clock counters; false if the console
  * did not answer. */
+static char keys_line[256];		/* the last `show calls` keys line */
+
 static bool vty_show_calls(unsigned *calls_up, uint64_t *rfc4733, char *rtp, size_t rtp_size)
 {
+	size_t n_keys_line;
 	static char buf[1 << 20];
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(g.vty_port) };
 	int64_t deadline = now_ns() + 10000000000LL;
@@ -369,6 +373,9 @@ static bool vty_show_calls(unsigned *calls_up, uint64_t *rfc4733, char *rtp, siz
 	if (!p || sscanf(p, "keys: %llu RFC 4733", &keys) != 1)
 		goto out;
 	*rfc4733 = keys;
+	n_keys_line = strcspn(p, "\r\n");
+	snprintf(keys_line, sizeof(keys_line), "%.*s", (int)(n_keys_line < sizeof(keys_line) ? n_keys_line :
+								sizeof(keys_line) - 1), p);
 	if (rtp && (p = strstr(buf, "RTP: "))) {
 		size_t n = strcspn(p, "\r\n");
 
@@ -1164,12 +1171,12 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	uint64_t *lat, keys0 = 0, keys1 = 0;
+	uint64_t *lat, keys0 = 0, keys1 = 0, keys_late = 0;
 	unsigned i, n_lat = 0, calls_up = 0, held;
 	unsigned long rss0, rssn, pre0, pre1;
 	unsigned floor50 = 0, floor99 = 0;
 	char rtp_line[256] = "";
-	double cpu_s0, cpu_s1, gen0, gen1, wall;
+	double cpu_s0, cpu_s1, gen0, gen1, wall, dtmf_s;
 	int64_t t_first, t_last, t;
 	uint64_t rx = 0, rx_prompt = 0, lost = 0, expected;
 	int opt;
@@ -1314,13 +1321,23 @@ int main(int argc, char **argv)
 	g.dtmf_on = true;
 	loop_until(digits_done, t + (g.digits / (g.n ? g.n : 1) + 2) * 2 * DTMF_SPACING_MS * 1000000LL, NULL);
 	g.dtmf_on = false;
+	dtmf_s = (now_ns() - t) / 1e9;
 	loop_until(NULL, now_ns() + 1000000000LL, NULL);	/* the last end packets land */
 	if (!vty_show_calls(&calls_up, &keys1, NULL, 0))
 		printf("voice dtmf: stoopd's console did not answer\n");
+	keys_late = keys1;
+	if (keys1 - keys0 < g.digits_sent) {
+		/* late or lost: a loop that is behind reads its sockets late */
+		loop_until(NULL, now_ns() + DTMF_LATE_S * 1000000000LL, NULL);
+		vty_show_calls(&calls_up, &keys_late, NULL, 0);
+	}
 	printf("voice dtmf: %llu RFC 4733 digits sent over %u calls in %.1f s (start, continuation, 3 end "
-	       "packets each, %u ms apart on a call); stoopd counted %llu: %lld lost\n",
-	       (unsigned long long)g.digits_sent, held, (now_ns() - t) / 1e9 - 1, DTMF_SPACING_MS,
-	       (unsigned long long)(keys1 - keys0), (long long)g.digits_sent - (long long)(keys1 - keys0));
+	       "packets each, %u ms apart on a call); stoopd counted %llu within 1 s, %llu within %u s: "
+	       "%lld lost (stoopd's %s; %llu of the generator's sends failed)\n",
+	       (unsigned long long)g.digits_sent, held, dtmf_s, DTMF_SPACING_MS,
+	       (unsigned long long)(keys1 - keys0), (unsigned long long)(keys_late - keys0), 1 + DTMF_LATE_S,
+	       (long long)g.digits_sent - (long long)(keys_late - keys0), keys_line,
+	       (unsigned long long)g.tx_failed);
 
 	/* the same calls once each has sent a key: stoopd stops looking for
 	 * in-band tones on a call that sends RFC 4733 events */
