@@ -69,6 +69,8 @@ voice_bench() {
 	 max-calls $((voice_calls + 100))
 	 route 311 bench
 	 inband-dtmf
+	 agent agents sip:agents@127.0.0.1:$gen_sip
+	 transfer-timeout 10s
 	EOF
 	if [ -n "$pin" ] && [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ]; then
 		vpin0="taskset -c 0"

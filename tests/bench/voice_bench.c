@@ -26,6 +26,12 @@
  *            stoopd's CPU for AFTER_KEYS_S more (no in-band detection on a
  *            call that sent RFC 4733 keys);
  *   memory   stoopd's VmRSS before the first call and with N calls held;
+ *   transfer X of the held calls (200) press '*' (RFC 4733), which the
+ *            bench flow answers with a transfer: stoopd REFERs the call to
+ *            the bench config's agent line, the generator answers 202 and a
+ *            NOTIFY "SIP/2.0 200 OK" as the contact center would, and
+ *            stoopd hangs up; the time from the key's first packet to the
+ *            REFER's arrival (p50, p99), REFERs against keys, BYEs after;
  *   teardown BYE for every call, then stoopd's calls up (0 expected).
  * The callers share RTP sockets (CALLERS_PER_SOCKET a pair, batched with
  * sendmmsg/recvmmsg, as tests/bench/rtp_bench.c does) so that the
@@ -78,6 +84,9 @@
 #define AFTER_KEYS_S		5		/* held again once every call sent keys */
 #define SETUP_LIMIT_S		60
 #define TEARDOWN_LIMIT_S	30
+#define XFER_CALLS		200		/* calls that ask for an agent */
+#define XFER_SPACING_NS		5000000LL	/* between two of them pressing '*' */
+#define XFER_LIMIT_S		20
 
 enum call_state {
 	CALL_IDLE,
@@ -99,6 +108,9 @@ struct call {
 	int64_t t_invite, t_answer, next_retx;
 	unsigned retx;
 	bool ended_by_stoopd;
+	/* the transfer phase: '*' pressed at t_xfer_key, REFER seen */
+	bool want_xfer, xfer_key_sent, refer_seen;
+	int64_t t_xfer_key;
 	/* what we send */
 	uint16_t seq;
 	uint32_t ts, ssrc;
@@ -138,6 +150,10 @@ static struct {
 	uint32_t *hist, *tick_hist;
 	uint64_t hist_n, hist_over, tick_n, unknown_rx, tx_failed, sip_bad, sip_retx, bye_from_stoopd;
 	uint64_t digits_sent;
+	uint64_t refers, xfer_lat_n;
+	int64_t *xfer_lat;
+	unsigned xfer_pending, xfer_next;
+	int64_t xfer_t0;
 	/* batches */
 	struct mmsghdr tx_msg[CALLERS_PER_SOCKET];
 	struct iovec tx_iov[CALLERS_PER_SOCKET];
@@ -341,11 +357,13 @@ static size_t vty_read_prompt(int fd, char *buf, size_t size, int64_t deadline)
  * not NULL) the line with stoopd's RTP clock counters; false if the console
  * did not answer. */
 static char keys_line[256];		/* the last `show calls` keys line */
+static char show_buf[1 << 20];		/* all of the last `show calls` */
 
 static bool vty_show_calls(unsigned *calls_up, uint64_t *rfc4733, char *rtp, size_t rtp_size)
 {
 	size_t n_keys_line;
-	static char buf[1 << 20];
+	char *buf = show_buf;
+	const size_t buf_size = sizeof(show_buf);
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(g.vty_port) };
 	int64_t deadline = now_ns() + 10000000000LL;
 	unsigned long long keys;
@@ -359,11 +377,11 @@ static bool vty_show_calls(unsigned *calls_up, uint64_t *rfc4733, char *rtp, siz
 		return false;
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
 		goto out;
-	vty_read_prompt(fd, buf, sizeof(buf), deadline);
+	vty_read_prompt(fd, buf, buf_size, deadline);
 	if (write(fd, "show calls\r\n", 12) != 12)
 		goto out;
-	vty_read_prompt(fd, buf, sizeof(buf), deadline);
-	p = strstr(buf, " calls up;");
+	vty_read_prompt(fd, buf, buf_size, deadline);
+	p = strstr(buf, " calls up");
 	if (!p)
 		goto out;
 	while (p > buf && isdigit((unsigned char)p[-1]))
@@ -659,6 +677,36 @@ static bool sdp_media(const char *body, size_t len, struct sockaddr_in *sin)
 	return port && port < 65536 && inet_pton(AF_INET, ip, &sin->sin_addr) == 1;
 }
 
+/* The contact center's answer to a REFER: the agent took the call (a
+ * NOTIFY in the REFER's dialog, event refer;id=<its CSeq>, sipfrag 200). */
+static void send_notify(struct call *c, const struct sip_msg *refer)
+{
+	static const char frag[] = "SIP/2.0 200 OK\r\n";
+	char msg[SIP_MAX], num[16];
+	unsigned long id = strtoul(refer->cseq.s, NULL, 10);
+	int len;
+
+	call_number(c, num, sizeof(num));
+	len = snprintf(msg, sizeof(msg),
+		       "NOTIFY %s SIP/2.0\r\n"
+		       "Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bKvb%un%08x;rport\r\n"
+		       "Max-Forwards: 70\r\n"
+		       "From: <sip:%s@127.0.0.1:%u>;tag=vb%u\r\n"
+		       "To: <sip:311@127.0.0.1:%u>;tag=%s\r\n"
+		       "Call-ID: vb%u.%08x@127.0.0.1\r\n"
+		       "CSeq: 3 NOTIFY\r\n"
+		       "Contact: <sip:%s@127.0.0.1:%u>\r\n"
+		       "Event: refer;id=%lu\r\n"
+		       "Subscription-State: terminated;reason=noresource\r\n"
+		       "Content-Type: message/sipfrag;version=2.0\r\n"
+		       "Content-Length: %zu\r\n"
+		       "\r\n%s",
+		       c->ruri, g.local_sip_port, c->idx, c->nonce, num, g.local_sip_port, c->idx, g.sip_port,
+		       c->to_tag, c->idx, c->nonce, num, g.local_sip_port, id, strlen(frag), frag);
+	if (len > 0 && len < (int)sizeof(msg))
+		sip_send(msg, len);
+}
+
 /* A request from stoopd (a BYE, an OPTIONS): 200 with its own headers. */
 static void answer_request(const struct sip_msg *m)
 {
@@ -679,6 +727,14 @@ static void answer_request(const struct sip_msg *m)
 		return;
 	sip_send(msg, len);
 	c = call_by_id(&m->call_id);
+	if (c && m->method.len == 5 && !strncmp(m->method.s, "REFER", 5) && c->state == CALL_UP) {
+		g.refers++;
+		if (c->xfer_key_sent && !c->refer_seen)
+			g.xfer_lat[g.xfer_lat_n++] = now_ns() - c->t_xfer_key;
+		c->refer_seen = true;
+		send_notify(c, m);
+		return;
+	}
 	if (c && m->method.len == 3 && !strncmp(m->method.s, "BYE", 3) && c->state == CALL_UP) {
 		g.bye_from_stoopd++;
 		c->ended_by_stoopd = true;
@@ -872,7 +928,14 @@ static unsigned call_packet(struct call *c, uint8_t *p, int64_t now)
 {
 	uint16_t dur;
 
-	if (g.dtmf_on && c->digit_step < 0 && c->digits_left && now >= c->next_digit) {
+	if (c->want_xfer && c->digit_step < 0) {
+		c->want_xfer = false;
+		c->xfer_key_sent = true;
+		c->t_xfer_key = now;
+		c->digit_step = 0;
+		c->digit_ts = c->ts;
+		c->digit_event = 10;		/* '*' */
+	} else if (g.dtmf_on && c->digit_step < 0 && c->digits_left && now >= c->next_digit) {
 		c->digit_step = 0;
 		c->digit_ts = c->ts;
 		c->digit_event = (c->idx + c->digits_left) % 10;
@@ -1082,6 +1145,48 @@ static bool digits_done(void)
 	return true;
 }
 
+/* The transfer phase: the next held call presses '*' every XFER_SPACING_NS
+ * until xfer_pending have; done when each of them saw its REFER (or ended). */
+static void xfer_pump(void)
+{
+	int64_t now = now_ns();
+
+	while (g.xfer_pending && now >= g.xfer_t0 + (int64_t)g.xfer_next * XFER_SPACING_NS) {
+		unsigned i;
+
+		for (i = 0; i < g.n; i++) {
+			struct call *c = &g.calls[i];
+			if (c->state == CALL_UP && !c->xfer_key_sent && !c->want_xfer) {
+				c->want_xfer = true;
+				break;
+			}
+		}
+		g.xfer_next++;
+		g.xfer_pending--;
+	}
+}
+
+static bool xfer_done(void)
+{
+	unsigned i;
+
+	if (g.xfer_pending)
+		return false;
+	for (i = 0; i < g.n; i++) {
+		const struct call *c = &g.calls[i];
+		if ((c->want_xfer || (c->xfer_key_sent && !c->refer_seen)) && c->state == CALL_UP)
+			return false;
+	}
+	return true;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static unsigned bye_next;
 
 static void bye_pump_cb(void)
@@ -1175,6 +1280,7 @@ int main(int argc, char **argv)
 	unsigned i, n_lat = 0, calls_up = 0, held;
 	unsigned long rss0, rssn, pre0, pre1;
 	unsigned floor50 = 0, floor99 = 0;
+	const char *p;
 	char rtp_line[256] = "";
 	double cpu_s0, cpu_s1, gen0, gen1, wall, dtmf_s;
 	int64_t t_first, t_last, t;
@@ -1356,7 +1462,36 @@ int main(int argc, char **argv)
 	printf("voice memory: stoopd RSS %lu KB with prompts loaded and no call, %lu KB with %u calls held: "
 	       "%.1f KB per call\n", rss0, rssn, held, held ? (double)((long)rssn - (long)rss0) / held : 0.0);
 
-	/* 5. teardown */
+	/* 5. transfers: '*' on X calls, 5 ms apart */
+	{
+		unsigned x = g.n < XFER_CALLS ? g.n : XFER_CALLS, pressed = 0, bye0 = (unsigned)g.bye_from_stoopd;
+		int64_t *xlat = g.xfer_lat = calloc(x ? x : 1, sizeof(*g.xfer_lat));
+		char xfer_line[512] = "";
+
+		t = now_ns();
+		for (i = 0; i < g.n && pressed < x; i++)
+			if (g.calls[i].state == CALL_UP)
+				pressed++;
+		g.xfer_pending = pressed;
+		g.xfer_next = 0;
+		g.xfer_t0 = t;
+		loop_until(xfer_done, t + XFER_LIMIT_S * 1000000000LL, xfer_pump);
+		loop_until(NULL, now_ns() + 1000000000LL, NULL);	/* stoopd's BYEs */
+		qsort(xlat, g.xfer_lat_n, sizeof(*lat), cmp_i64);
+		if (vty_show_calls(&calls_up, &keys1, NULL, 0) && (p = strstr(show_buf, "transfers: ")))
+			snprintf(xfer_line, sizeof(xfer_line), "%.*s", (int)strcspn(p, "\r\n"), p);
+		printf("voice transfer: '*' on %u of %u held calls, 5 ms apart: %llu REFERs, %u BYEs from stoopd "
+		       "after the NOTIFY 200; key to REFER p50 %.2f ms, p99 %.2f ms, max %.2f ms (at the generator, "
+		       "from the key's first RTP packet)\n", pressed, held, (unsigned long long)g.refers,
+		       (unsigned)g.bye_from_stoopd - bye0, g.xfer_lat_n ? xlat[g.xfer_lat_n / 2] / 1e6 : 0.0,
+		       g.xfer_lat_n ? xlat[(g.xfer_lat_n * 99) / 100 - (g.xfer_lat_n >= 100 ? 1 : 0)] / 1e6 : 0.0,
+		       g.xfer_lat_n ? xlat[g.xfer_lat_n - 1] / 1e6 : 0.0);
+		printf("voice transfer: stoopd says: %s\n", xfer_line[0] ? xfer_line : "(no answer)");
+		free(xlat);
+		g.xfer_lat = NULL;
+	}
+
+	/* 6. teardown */
 	g.outstanding = 0;
 	t = now_ns();
 	loop_until(teardown_done, t + TEARDOWN_LIMIT_S * 1000000000LL, bye_pump_cb);
