@@ -284,6 +284,40 @@ static const char *prompt_load_one(struct voice_prompts *vp, const char *path, c
 	return NULL;
 }
 
+struct voice_prompt *voice_prompt_load_file(void *ctx, const char *path, char *why, size_t why_len)
+{
+	struct voice_prompt *p = talloc_zero(ctx, struct voice_prompt);
+	uint8_t *pcmu, *pcma;
+	int16_t *pcm;
+	unsigned n = 0;
+
+	if (!p) {
+		snprintf(why, why_len, "out of memory");
+		return NULL;
+	}
+	pcm = prompt_decode(p, path, &n, why, why_len);
+	if (!pcm) {
+		talloc_free(p);
+		return NULL;
+	}
+	pcmu = talloc_array(p, uint8_t, n);
+	pcma = talloc_array(p, uint8_t, n);
+	p->lang = "";
+	p->id = talloc_strdup(p, path);
+	if (!pcmu || !pcma || !p->id) {
+		snprintf(why, why_len, "out of memory");
+		talloc_free(p);
+		return NULL;
+	}
+	voice_g711_encode(0, pcm, pcmu, n);
+	voice_g711_encode(8, pcm, pcma, n);
+	p->n_samples = n;
+	p->pcm = pcm;
+	p->pcmu = pcmu;
+	p->pcma = pcma;
+	return p;
+}
+
 /* A name becomes a path component: no empty names, no '/'. */
 static bool prompt_name_ok(const char *s)
 {

@@ -40,6 +40,11 @@ unsigned voice_prompts_count(const struct voice_prompts *vp);
 /* Bytes of audio held (all encodings), for the log and the benchmark. */
 size_t voice_prompts_bytes(const struct voice_prompts *vp);
 
+/* One WAV by its path (an announcement's audio, a caller's recording),
+ * decoded and encoded as a prompt is (id: the path, lang ""), under ctx;
+ * NULL with the reason in why when it cannot be played. */
+struct voice_prompt *voice_prompt_load_file(void *ctx, const char *path, char *why, size_t why_len);
+
 /* G.711 (RTP payload types 0 and 8). */
 void voice_g711_decode(int pt, const uint8_t *in, int16_t *out, unsigned n);
 void voice_g711_encode(int pt, const int16_t *in, uint8_t *out, unsigned n);
