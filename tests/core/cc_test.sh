@@ -125,8 +125,8 @@ start_stoopd() {	# sets vty_port, sip_port, stoopd_pid
 		: >"$tmp/stoopd.log"
 		STOOP_CLOCK=2026-11-23T15:00:00Z "$stoopd" -c "$tmp/stoop.cfg" >>"$tmp/stoopd.log" 2>&1 &
 		stoopd_pid=$!
-		if wait_for 10 grep -q 'stoopd .* started\|not started' "$tmp/stoopd.log" \
-		   && grep -q 'stoopd .* started' "$tmp/stoopd.log"; then
+		if wait_for 10 grep -q 'started; console\|not started' "$tmp/stoopd.log" \
+		   && grep -q 'started; console' "$tmp/stoopd.log"; then
 			return 0
 		fi
 		kill "$stoopd_pid" 2>/dev/null
