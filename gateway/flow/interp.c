@@ -118,7 +118,10 @@ bool flow_var_builtin(const char *name)
 }
 
 /* $announce, $announce.text, .audio, .case: the announcement that is on now
- * (store/announce.c reads it again only when it changed). */
+ * (store/announce.c reads it again only when it changed).  The strings
+ * belong to the store's cache (and .case to a static buffer): like every
+ * var_get() value they are used before the next store call, then copied
+ * (var_set) or dropped. */
 static const char *announce_get(const struct flow_inst *fi, const char *name)
 {
 	const struct store_announcement *a = fi->st ? store_announcement_active(fi->st) : NULL;
