@@ -326,6 +326,8 @@ bool stoop_hours_open(const struct stoop_hours *h, int64_t t, int64_t *next_chan
 			continue;
 		}
 		if (t >= from && t < to) {
+			if (!next_change)
+				return true;	/* $hours: no need to find the end */
 			open = true;
 			end = to;
 			continue;
