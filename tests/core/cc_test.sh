@@ -305,6 +305,7 @@ check_not "no message body in the log" "$tmp/stoopd.log" "Tree down|water main b
 kill -TERM "$stoopd_pid"
 wait "$stoopd_pid"
 result $? "SIGTERM: exit status 0" "$(tail -5 "$tmp/stoopd.log")"
+check_not "no sanitizer report" "$tmp/stoopd.log" "Sanitizer|runtime error"
 
 # ------------------------------------------------------ refusals to start
 refuse() {	# refuse NAME LINES REGEX: an hours node with LINES is refused
