@@ -52,6 +52,7 @@
 #include "flow/flow.h"
 #include "store/store.h"
 #include "voice/prompts.h"
+#include "voice/transfer.h"
 
 #define STOOP_DEFAULT_CONFIG	STOOP_SYSCONFDIR "/stoop/stoop.cfg"
 
@@ -149,8 +150,11 @@ static void app_set_defaults(struct app *app)
 		.sip.max_calls = VOICE_DEFAULT_MAX_CALLS,
 		.inband_dtmf = true,
 		.dtmf_dedup_ms = VOICE_DEFAULT_DTMF_DEDUP_MS,
+		.transfer_header = VOICE_UUI_HEADER,
+		.transfer_timeout_ms = VOICE_DEFAULT_TRANSFER_TIMEOUT_MS,
 	};
 	INIT_LLIST_HEAD(&cfg->voice.routes);
+	INIT_LLIST_HEAD(&cfg->voice.agents);
 	cfg->sip = (struct sip_message_config){
 		.local_port = SIP_MESSAGE_DEFAULT_PORT,
 	};
@@ -162,6 +166,21 @@ static void app_sms_tick(void *data)
 
 	sms_channel_tick(app->sms);
 	osmo_timer_schedule(&app->sms_tick, 1, 0);
+}
+
+/* Do the sip-sms and voice nodes name the same address and port?  Then
+ * one SIP port takes calls and texts: the voice channel's nua, with SMS
+ * over SIP MESSAGE as its guest. */
+static bool app_sip_shared(const struct app *app)
+{
+	const struct sip_message_config *m = &app->cfg.sip;
+	const struct sip_ua_config *v = &app->cfg.voice.sip;
+
+	if (!app->cfg.sip_sms || !app->cfg.voice_on)
+		return false;
+	return m->local_port == (v->local_port ? v->local_port : SIP_UA_DEFAULT_PORT)
+		&& !strcmp(m->local_ip ? m->local_ip : SIP_MESSAGE_DEFAULT_IP,
+			   v->local_ip ? v->local_ip : SIP_UA_DEFAULT_IP);
 }
 
 /* The SMS channel, one ESME per configured SMSC and the SIP MESSAGE user
@@ -189,12 +208,17 @@ static int app_start_sms(struct app *app)
 		if (glib_loop_init(app) < 0)
 			return -EINVAL;
 		app->sip_sms = sip_message_alloc(app, app->sms, &app->cfg.sip);
+		/* on the voice channel's address, it starts with the voice
+		 * channel's nua (app_start_voice) */
+		if (app_sip_shared(app))
+			goto started;
 		if (sip_message_start(app->sip_sms) < 0) {
 			LOGP(DMAIN, LOGL_FATAL, "cannot start SMS over SIP MESSAGE (see above), "
 			     "stoopd not started\n");
 			return -EINVAL;
 		}
 	}
+started:
 	osmo_timer_setup(&app->sms_tick, app_sms_tick, app);
 	osmo_timer_schedule(&app->sms_tick, 1, 0);
 	return 0;
@@ -272,11 +296,16 @@ static int app_start_voice(struct app *app)
 		return -EINVAL;
 	if (glib_loop_init(app) < 0)
 		return -EINVAL;
+	if (app_sip_shared(app))
+		sip_ua_host(voice_channel_sip(app->voice), "MESSAGE", sip_message_nua_event, app->sip_sms);
 	if (voice_channel_start(app->voice) < 0) {
 		LOGP(DMAIN, LOGL_FATAL, "cannot take calls on %s port %u (see above), stoopd not started\n",
 		     vcfg->sip.local_ip, vcfg->sip.local_port);
 		return -EINVAL;
 	}
+	if (app_sip_shared(app)
+	    && sip_message_start_guest(app->sip_sms, sip_ua_nua(voice_channel_sip(app->voice))) < 0)
+		return -EINVAL;
 	return 0;
 }
 
@@ -296,10 +325,11 @@ static void app_stop_sip(struct app *app)
 
 	if (!app->sip_sms && !app->voice)
 		return;
-	if (app->voice)
-		voice_channel_shutdown(app->voice);
+	/* the guest first: its handles go while the host's nua is alive */
 	if (app->sip_sms)
 		sip_message_shutdown(app->sip_sms);
+	if (app->voice)
+		voice_channel_shutdown(app->voice);
 	osmo_timer_setup(&limit, app_stop_timeout, &expired);
 	osmo_timer_schedule(&limit, 3, 0);
 	while (((app->sip_sms && !sip_message_stopped(app->sip_sms))

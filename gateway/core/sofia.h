@@ -2,13 +2,25 @@
  * SIP MESSAGE, sms/sip_message.c; the voice channel, voice/sip.c): the
  * library started once for however many user agents, its own log lines
  * going to DSIP, and the source address of a request for the allow-list
- * checks.  Each agent keeps its own su_root and nua.  In libstoopsip (the
- * one library that links sofia-sip); implemented in core/sofia.c. */
+ * checks, and the hook by which the two share one nua (one SIP port) when
+ * they are configured on the same address: the voice channel's nua then
+ * hands SIP MESSAGE to the SMS side as a "guest".  In libstoopsip (the one
+ * library that links sofia-sip); implemented in core/sofia.c. */
 #pragma once
 
 #include <stddef.h>
 
 struct msg_s;
+struct nua_s;
+struct nua_handle_s;
+struct sip_s;
+
+/* A guest of another user agent's nua: it gets the requests of its method
+ * (a new handle, hmagic NULL) and every event of the handles it made
+ * itself with hmagic NULL.  The arguments of a nua callback, less the
+ * magics and the tags; event is a nua_event_t. */
+typedef void sofia_guest_cb(int event, int status, const char *phrase, struct nua_s *nua,
+			    struct nua_handle_s *nh, const struct sip_s *sip, void *priv);
 
 /* su_init() and sofia-sip's log to DSIP, for the first user agent;
  * counted, so each user agent calls both. */

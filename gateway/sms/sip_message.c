@@ -38,10 +38,8 @@
 #include <glib.h>
 
 struct sip_message;
-struct sip_out;
 #define SU_ROOT_MAGIC_T	struct sip_message
 #define NUA_MAGIC_T	struct sip_message
-#define NUA_HMAGIC_T	struct sip_out
 
 #include <sofia-sip/su.h>
 #include <sofia-sip/su_glib.h>
@@ -68,7 +66,9 @@ struct sip_out;
 
 #define LOGSM(lvl, fmt, args...) LOGP(DSMS, lvl, "sip-sms: " fmt, ## args)
 
-/* One reply on its way (a nua handle with one MESSAGE). */
+/* One reply on its way (a nua handle with one MESSAGE).  Its handle's
+ * hmagic is NULL, as a guest's must be (see core/sofia.h): the reply is
+ * found by its handle in the short list of those under way. */
 struct sip_out {
 	struct llist_head list;
 	struct sip_message *sm;
@@ -82,6 +82,7 @@ struct sip_message {
 	struct sms_transport transport;
 	su_root_t *root;
 	nua_t *nua;
+	bool guest;			/* nua is the voice channel's (one SIP port) */
 	bool su_initialised, shutting_down, stopped;
 	struct llist_head outs;		/* struct sip_out */
 	unsigned n_outs;
@@ -301,7 +302,7 @@ static int sip_submit(struct sms_transport *t, const struct store_sms_out *msg)
 	o->sm = sm;
 	o->out_id = msg->id;
 	uri = talloc_asprintf(o, "sip:%s@%s:%u", msg->msisdn, peer->ip, peer->port);
-	o->nh = nua_handle(sm->nua, o, SIPTAG_TO_STR(uri), TAG_END());
+	o->nh = nua_handle(sm->nua, NULL, SIPTAG_TO_STR(uri), TAG_END());
 	if (!o->nh) {
 		talloc_free(o);
 		return -ENOMEM;
@@ -378,10 +379,22 @@ static void handle_reply(struct sip_message *sm, struct sip_out *o, int status, 
 /*
  * nua events
  */
-static void nua_event_cb(nua_event_t event, int status, char const *phrase, nua_t *nua,
-			 struct sip_message *sm, nua_handle_t *nh, struct sip_out *o, sip_t const *sip,
-			 tagi_t tags[])
+static struct sip_out *out_find(struct sip_message *sm, nua_handle_t *nh)
 {
+	struct sip_out *o;
+
+	llist_for_each_entry(o, &sm->outs, list)
+		if (o->nh == nh)
+			return o;
+	return NULL;
+}
+
+void sip_message_nua_event(int event, int status, const char *phrase, nua_t *nua, nua_handle_t *nh,
+			   const sip_t *sip, void *priv)
+{
+	struct sip_message *sm = priv;
+	struct sip_out *o = nh ? out_find(sm, nh) : NULL;
+
 	switch (event) {
 	case nua_i_message:
 		if (status < 200 && sip)
@@ -425,6 +438,13 @@ static void nua_event_cb(nua_event_t event, int status, char const *phrase, nua_
 	}
 }
 
+static void nua_event_cb(nua_event_t event, int status, char const *phrase, nua_t *nua,
+			 struct sip_message *sm, nua_handle_t *nh, nua_hmagic_t *hmagic, sip_t const *sip,
+			 tagi_t tags[])
+{
+	sip_message_nua_event(event, status, phrase, nua, nh, sip, sm);
+}
+
 /*
  * Life cycle
  */
@@ -456,6 +476,26 @@ struct sip_message *sip_message_alloc(void *ctx, struct sms_channel *sc, const s
 	};
 	sms_channel_add_transport(sc, &sm->transport);
 	return sm;
+}
+
+static void log_started(struct sip_message *sm)
+{
+	if (!sm->cfg.n_peers)
+		LOGSM(LOGL_ERROR, "no peer configured (`peer A.B.C.D` in the sip-sms node): every MESSAGE "
+		      "will be refused\n");
+	LOGSM(LOGL_NOTICE, "listening on %s port %u%s, %u peer%s, replies from %s\n", sm->cfg.local_ip,
+	      sm->cfg.local_port, sm->guest ? " (the voice channel's SIP port)" : "", sm->cfg.n_peers,
+	      sm->cfg.n_peers == 1 ? "" : "s", sm->cfg.from_uri);
+}
+
+int sip_message_start_guest(struct sip_message *sm, nua_t *nua)
+{
+	if (!nua)
+		return -EINVAL;
+	sm->nua = nua;
+	sm->guest = true;
+	log_started(sm);
+	return 0;
 }
 
 int sip_message_start(struct sip_message *sm)
@@ -491,11 +531,7 @@ int sip_message_start(struct sip_message *sm)
 		      "an address of this host?\n", sm->cfg.local_ip, sm->cfg.local_port);
 		return -EADDRINUSE;
 	}
-	if (!sm->cfg.n_peers)
-		LOGSM(LOGL_ERROR, "no peer configured (`peer A.B.C.D` in the sip-sms node): every MESSAGE "
-		      "will be refused\n");
-	LOGSM(LOGL_NOTICE, "listening on %s port %u, %u peer%s, replies from %s\n", sm->cfg.local_ip,
-	      sm->cfg.local_port, sm->cfg.n_peers, sm->cfg.n_peers == 1 ? "" : "s", sm->cfg.from_uri);
+	log_started(sm);
 	return 0;
 }
 
@@ -513,6 +549,11 @@ void sip_message_shutdown(struct sip_message *sm)
 	 * their transactions lets nua's shutdown finish at once */
 	while (!llist_empty(&sm->outs))
 		out_free(llist_first_entry(&sm->outs, struct sip_out, list));
+	if (sm->guest) {
+		/* the host shuts its nua down */
+		sm->stopped = true;
+		return;
+	}
 	nua_shutdown(sm->nua);
 }
 
@@ -527,6 +568,13 @@ void sip_message_free(struct sip_message *sm)
 
 	if (!sm)
 		return;
+	if (sm->guest) {
+		/* the host's nua: its handles go, the rest is the host's */
+		while (!llist_empty(&sm->outs))
+			out_free(llist_first_entry(&sm->outs, struct sip_out, list));
+		talloc_free(sm);
+		return;
+	}
 	/* (sip_message_shutdown() already dropped them, unless it never ran) */
 	llist_for_each_entry_safe(o, o2, &sm->outs, list) {
 		if (sm->nua && !sm->stopped)

@@ -10,6 +10,9 @@
 
 struct sms_channel;
 struct sip_message;
+struct nua_s;
+struct nua_handle_s;
+struct sip_s;
 
 #define SIP_MESSAGE_DEFAULT_IP		"127.0.0.1"
 #define SIP_MESSAGE_DEFAULT_PORT	5060
@@ -33,6 +36,13 @@ struct sip_message_config {
 struct sip_message *sip_message_alloc(void *ctx, struct sms_channel *sc, const struct sip_message_config *cfg);
 /* Bind the socket and start answering.  Needs glib_loop_init() first. */
 int sip_message_start(struct sip_message *sm);
+/* Or answer on another user agent's nua, the voice channel's when both
+ * are configured on the same address and port (one SIP port): the host
+ * (voice/sip.h sip_ua_host) hands sip_message_nua_event() the MESSAGEs
+ * and the answers to ours; nua is the host's, started. */
+int sip_message_start_guest(struct sip_message *sm, struct nua_s *nua);
+void sip_message_nua_event(int event, int status, const char *phrase, struct nua_s *nua,
+			   struct nua_handle_s *nh, const struct sip_s *sip, void *priv);
 /* Stop: outstanding requests end, then sip_message_stopped() is true (the
  * loop must keep turning until then); sip_message_free() releases it all. */
 void sip_message_shutdown(struct sip_message *sm);

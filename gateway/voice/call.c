@@ -19,9 +19,16 @@
  *
  * Flow callbacks may run inside an RTP or SIP callback, so nothing frees a
  * call there: hanging up, starting the flow and releasing the call happen
- * in the call's own zero-delay timer (call_work).  Transfers (SIP REFER)
- * are not here yet: a transfer reports "not available" and the flow takes
- * its fallback.
+ * in the call's own zero-delay timer (call_work).
+ *
+ * A transfer is a blind REFER to the caller's side (the contact center's
+ * PBX or SBC), to the `agent` URI of the flow's queue in the caller's
+ * language, with the context (voice/transfer.h) as User-to-User or a
+ * configured header.  The prompt the flow said before it plays on while
+ * the PBX works.  The final NOTIFY's 2xx ends the flow as "transferred"
+ * and our leg hangs up; a refused REFER, a failed NOTIFY, or no answer
+ * within transfer-timeout runs the flow's fallback (an answer after that
+ * is only logged).  No agent line for the queue: the fallback at once.
  */
 #include "config.h"
 
@@ -38,6 +45,7 @@
 #include "voice/call.h"
 #include "voice/prompts.h"
 #include "voice/record.h"
+#include "voice/transfer.h"
 #include "flow/flow.h"
 #include "store/store.h"
 #include "sms/sms.h"
@@ -53,13 +61,13 @@ struct voice_channel {
 	const struct flow_set *fs;
 	const struct voice_prompts *vp;
 	struct sms_channel *sms;
-	struct voice_config cfg;	/* a copy, but for the routes: */
-	const struct llist_head *routes;
+	const struct voice_config *cfg;	/* the configuration's, which outlives us */
 	struct sip_ua *ua;
 	struct rtp_engine *rtp;
 	struct llist_head calls;	/* struct voice_call */
 	unsigned next_id;
 	struct voice_stats stats;
+	struct voice_latency key_to_refer;	/* the flow's last key to the REFER */
 };
 
 /* What the flow waits for, from its last ask. */
@@ -102,9 +110,13 @@ struct voice_call {
 	struct timespec last_at;
 	bool saw_rfc4733;
 
+	/* a transfer under way: no answer by this timer is a failure */
+	bool transferring;
+	struct osmo_timer_list xfer;
+
 	/* deferred work (call_work) */
 	struct osmo_timer_list work;
-	bool want_start, want_drain, want_transfer_fail, want_release;
+	bool want_start, want_drain, want_transfer_fail, want_transfer_ok, want_release;
 	bool hangup_when_quiet;		/* the flow ended: hang up after the last prompt */
 	bool logged;			/* the session log row is written */
 	bool bye_sent;
@@ -296,7 +308,7 @@ static void record_start(struct voice_call *c)
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 	talloc_free(c->rec_path);
-	c->rec_path = talloc_asprintf(c, "%s/%s-%u-%u.wav", vc->cfg.recordings_dir, stamp, c->id,
+	c->rec_path = talloc_asprintf(c, "%s/%s-%u-%u.wav", vc->cfg->recordings_dir, stamp, c->id,
 				      ++c->n_recordings);
 	c->rec = voice_recorder_open(c, c->rec_path, c->ask.max_record_ms, c->ask.silence_ms);
 	if (!c->rec) {
@@ -371,7 +383,7 @@ static void call_digit(struct voice_call *c, char key, enum rtp_dtmf_source src)
 		c->saw_rfc4733 = true;
 	if ((src == RTP_DTMF_INBAND && c->saw_rfc4733)
 	    || (c->last_key == key && c->last_src != src
-		&& ms_since(&c->last_at) < vc->cfg.dtmf_dedup_ms)) {
+		&& ms_since(&c->last_at) < vc->cfg->dtmf_dedup_ms)) {
 		vc->stats.digits_duplicate++;
 		LOGC(c, LOGL_DEBUG, "key %c by %s again: dropped\n", key, dtmf_src_name(src));
 		return;
@@ -468,15 +480,92 @@ static void leg_ask(struct flow_leg *leg, const struct flow_ask_out *ask)
 	talloc_free(items);
 }
 
+static void transfer_fallback(struct voice_call *c)
+{
+	c->want_transfer_fail = true;
+	call_schedule(c);
+}
+
 static void leg_transfer(struct flow_leg *leg, const char *queue, const char *case_id, const char *path)
 {
 	struct voice_call *c = leg->priv;
+	struct voice_channel *vc = c->vc;
+	const char *lang = flow_inst_lang(c->fi);
+	const struct voice_agent *a = voice_agent_find(&vc->cfg->agents, queue, lang);
+	char *context, *refer_to, *header;
+	int rc;
 
-	c->vc->stats.transfers_unavailable++;
-	LOGC(c, LOGL_NOTICE, "transfer to %s: no agent route configured, the flow's fallback runs\n",
-	     queue);
-	c->want_transfer_fail = true;
-	call_schedule(c);
+	vc->stats.transfers++;
+	if (!a || !c->sip) {
+		vc->stats.transfers_unavailable++;
+		LOGC(c, LOGL_NOTICE, "transfer to %s: %s, the flow's fallback runs\n", queue,
+		     a ? "the call is ending" : "no agent line for that queue");
+		transfer_fallback(c);
+		return;
+	}
+	context = voice_transfer_context(c, case_id, lang, path, VOICE_CONTEXT_MAX);
+	rc = voice_transfer_refer(c, a->uri, vc->cfg->transfer_header, context, &refer_to, &header);
+	if (rc == 0)
+		rc = sip_call_refer(c->sip, refer_to, header);
+	if (rc < 0) {
+		vc->stats.transfers_failed++;
+		LOGC(c, LOGL_ERROR, "transfer to %s: no REFER can go (%s), the flow's fallback runs\n",
+		     queue, strerror(-rc));
+		transfer_fallback(c);
+	} else {
+		struct timespec now;
+		osmo_clock_gettime(CLOCK_MONOTONIC, &now);
+		if (c->last_at.tv_sec)
+			voice_latency_add(&vc->key_to_refer,
+					  (uint32_t)((now.tv_sec - c->last_at.tv_sec) * 1000000
+						     + (now.tv_nsec - c->last_at.tv_nsec) / 1000));
+		c->transferring = true;
+		osmo_timer_schedule(&c->xfer, vc->cfg->transfer_timeout_ms / 1000,
+				    (vc->cfg->transfer_timeout_ms % 1000) * 1000);
+		LOGC(c, LOGL_INFO, "transfer to %s: REFER to %s\n", queue, a->uri);
+		LOGC(c, LOGL_DEBUG, "transfer context %s\n", context);
+	}
+	if (rc == 0) {
+		talloc_free(refer_to);
+		talloc_free(header);
+	}
+	talloc_free(context);
+}
+
+static void transfer_expired(void *data)
+{
+	struct voice_call *c = data;
+
+	if (!c->transferring)
+		return;
+	c->transferring = false;
+	c->vc->stats.transfers_timeout++;
+	LOGC(c, LOGL_NOTICE, "transfer: no answer within %u ms, the flow's fallback runs\n",
+	     c->vc->cfg->transfer_timeout_ms);
+	transfer_fallback(c);
+}
+
+static void sip_transferred(struct sip_call *sc, int status, const char *phrase)
+{
+	struct voice_call *c = sip_call_priv(sc);
+
+	if (!c)
+		return;
+	if (!c->transferring) {
+		LOGC(c, LOGL_NOTICE, "transfer answered %d after the fallback ran: ignored\n", status);
+		return;
+	}
+	c->transferring = false;
+	osmo_timer_del(&c->xfer);
+	if (status >= 200 && status < 300) {
+		c->vc->stats.transfers_ok++;
+		c->want_transfer_ok = true;
+		call_schedule(c);
+		return;
+	}
+	c->vc->stats.transfers_failed++;
+	LOGC(c, LOGL_NOTICE, "transfer failed (%d %s), the flow's fallback runs\n", status, phrase);
+	transfer_fallback(c);
 }
 
 static void leg_send_sms(struct flow_leg *leg, const struct flow_item *items, unsigned n)
@@ -536,6 +625,7 @@ static void call_release(struct voice_call *c)
 	vc->stats.active--;
 	osmo_timer_del(&c->wait);
 	osmo_timer_del(&c->work);
+	osmo_timer_del(&c->xfer);
 	if (c->rec)
 		voice_recorder_close(c->rec, false);
 	if (c->rtp)
@@ -562,6 +652,13 @@ static void call_work(void *data)
 		flow_inst_transfer_result(c->fi, false);
 		after_flow(c);
 	}
+	if (c->want_transfer_ok) {
+		/* the caller is with the agent: the prompt stops, our leg goes */
+		c->want_transfer_ok = false;
+		flow_inst_transfer_result(c->fi, true);
+		play_stop(c);
+		after_flow(c);
+	}
 	if (c->want_drain) {
 		c->want_drain = false;
 		if (!playing(c))
@@ -578,16 +675,16 @@ const char *voice_route_entry(const struct voice_channel *vc, const char *called
 	struct voice_route *r;
 
 	if (diverted_from) {
-		llist_for_each_entry(r, vc->routes, list)
+		llist_for_each_entry(r, &vc->cfg->routes, list)
 			if (r->diverted && !strcmp(r->number, diverted_from))
 				return r->entry;
 	}
 	if (called) {
-		llist_for_each_entry(r, vc->routes, list)
+		llist_for_each_entry(r, &vc->cfg->routes, list)
 			if (!r->diverted && !strcmp(r->number, called))
 				return r->entry;
 	}
-	return vc->cfg.entry;
+	return vc->cfg->entry;
 }
 
 static const struct rtp_stream_ops call_rtp_ops = {
@@ -602,7 +699,7 @@ static int sip_incoming(struct sip_call *sc, const struct sip_call_info *info, v
 	struct store_number *num = NULL;
 	struct flow_inst_opts opts = {
 		.channel = FLOW_CH_VOICE,
-		.recordings_dir = vc->cfg.recordings_dir,
+		.recordings_dir = vc->cfg->recordings_dir,
 	};
 	struct voice_call *c;
 
@@ -615,6 +712,7 @@ static int sip_incoming(struct sip_call *sc, const struct sip_call_info *info, v
 	osmo_clock_gettime(CLOCK_MONOTONIC, &c->started);
 	osmo_timer_setup(&c->wait, wait_expired, c);
 	osmo_timer_setup(&c->work, call_work, c);
+	osmo_timer_setup(&c->xfer, transfer_expired, c);
 	c->entry = voice_route_entry(vc, info->called, info->diverted_from);
 
 	c->rtp = rtp_stream_alloc(vc->rtp, &call_rtp_ops, c);
@@ -628,7 +726,7 @@ static int sip_incoming(struct sip_call *sc, const struct sip_call_info *info, v
 	if (info->remote_ip)
 		rtp_stream_set_remote(c->rtp, info->remote_ip, info->remote_port, info->pt,
 				      info->dtmf_pt, info->hold);
-	rtp_stream_set_inband_dtmf(c->rtp, vc->cfg.inband_dtmf);
+	rtp_stream_set_inband_dtmf(c->rtp, vc->cfg->inband_dtmf);
 
 	/* a number that chose a language by text hears it on the phone too */
 	if (store_number_get(vc->st, c, c->caller, &num) == 0 && num->lang
@@ -707,6 +805,7 @@ static const struct sip_ua_ops call_sip_ops = {
 	.media = sip_media,
 	.dtmf = sip_dtmf,
 	.ended = sip_ended,
+	.transferred = sip_transferred,
 };
 
 /*
@@ -722,13 +821,10 @@ struct voice_channel *voice_channel_alloc(void *ctx, struct store *st, const str
 	vc->fs = fs;
 	vc->vp = vp;
 	vc->sms = sms;
-	vc->cfg = *cfg;
+	vc->cfg = cfg;
 	INIT_LLIST_HEAD(&vc->calls);
-	/* the routes stay in the caller's configuration, which outlives us */
-	vc->routes = &cfg->routes;
-	INIT_LLIST_HEAD(&vc->cfg.routes);
-	vc->rtp = rtp_engine_alloc(vc, &vc->cfg.rtp);
-	vc->ua = sip_ua_alloc(vc, &vc->cfg.sip, &call_sip_ops, vc);
+	vc->rtp = rtp_engine_alloc(vc, &cfg->rtp);
+	vc->ua = sip_ua_alloc(vc, &cfg->sip, &call_sip_ops, vc);
 	if (!vc->rtp || !vc->ua) {
 		talloc_free(vc);
 		return NULL;
@@ -741,7 +837,7 @@ int voice_channel_check(const struct voice_channel *vc)
 	struct voice_route *r;
 	int errors = 0;
 
-	llist_for_each_entry(r, vc->routes, list) {
+	llist_for_each_entry(r, &vc->cfg->routes, list) {
 		if (flow_set_has_target(vc->fs, r->entry))
 			continue;
 		LOGP(DMAIN, LOGL_ERROR, "%s%sroute %s%s: no flow or state '%s'\n", r->where ? r->where : "",
@@ -749,6 +845,11 @@ int voice_channel_check(const struct voice_channel *vc)
 		errors++;
 	}
 	return errors;
+}
+
+struct sip_ua *voice_channel_sip(struct voice_channel *vc)
+{
+	return vc->ua;
 }
 
 int voice_channel_start(struct voice_channel *vc)
@@ -781,7 +882,7 @@ void voice_channel_show(const struct voice_channel *vc, struct vty *vty)
 	struct voice_call *c;
 
 	vty_out(vty, "voice %s:%u: %u calls up; %" PRIu64 " taken, %" PRIu64 " completed, %" PRIu64
-		" hung up, %" PRIu64 " refused here%s", vc->cfg.sip.local_ip, vc->cfg.sip.local_port,
+		" hung up, %" PRIu64 " refused here%s", vc->cfg->sip.local_ip, vc->cfg->sip.local_port,
 		s->active, s->calls, s->completed, s->hangups, s->refused, VTY_NEWLINE);
 	vty_out(vty, " SIP: %" PRIu64 " INVITEs, refused %" PRIu64 " (peer) %" PRIu64 " (busy) %" PRIu64
 		" (codec); %" PRIu64 " malformed%s", u->invites, u->refused_peer, u->refused_busy,
@@ -792,10 +893,15 @@ void voice_channel_show(const struct voice_channel *vc, struct vty *vty)
 	vty_out(vty, " recordings %" PRIu64 " (%" PRIu64 " errors); RTP: %" PRIu64 " frames, %" PRIu64
 		" late ticks, longest tick %u us%s", s->recordings, s->recording_errors, e->frames_sent,
 		e->late_ticks, e->max_tick_us, VTY_NEWLINE);
+	vty_out(vty, " transfers: %" PRIu64 " asked, %" PRIu64 " REFERs, %" PRIu64 " to an agent, %" PRIu64
+		" failed, %" PRIu64 " timed out, %" PRIu64 " without an agent line; key to REFER p50 %u us,"
+		" p99 %u us%s", s->transfers, u->refers, s->transfers_ok, s->transfers_failed,
+		s->transfers_timeout, s->transfers_unavailable, voice_latency_pct(&vc->key_to_refer, 50),
+		voice_latency_pct(&vc->key_to_refer, 99), VTY_NEWLINE);
 	llist_for_each_entry(c, &vc->calls, list) {
-		vty_out(vty, "  call %u %s at %s, %" PRIu64 " s, port %u%s%s", c->id,
+		vty_out(vty, "  call %u %s at %s, %" PRIu64 " s, port %u%s%s%s", c->id,
 			stoop_mask_number(c->caller), c->fi ? flow_inst_position(c->fi) : "-",
 			ms_since(&c->started) / 1000, c->rtp ? rtp_stream_local_port(c->rtp) : 0,
-			c->rec ? ", recording" : "", VTY_NEWLINE);
+			c->rec ? ", recording" : "", c->transferring ? ", transferring" : "", VTY_NEWLINE);
 	}
 }

@@ -41,19 +41,27 @@ struct voice_config {
 	const char *recordings_dir;
 	bool inband_dtmf;		/* look for DTMF tones in the audio too */
 	unsigned dtmf_dedup_ms;		/* one key from two sources within this: once */
+	struct llist_head agents;	/* struct voice_agent (voice/transfer.h) */
+	const char *transfer_header;	/* carries the context: "User-to-User" (hex) or another */
+	unsigned transfer_timeout_ms;	/* REFER to final NOTIFY, else the fallback */
 };
 
 #define VOICE_DEFAULT_RTP_MIN		16384
 #define VOICE_DEFAULT_RTP_MAX		32767
 #define VOICE_DEFAULT_MAX_CALLS		2000
 #define VOICE_DEFAULT_DTMF_DEDUP_MS	400
+#define VOICE_DEFAULT_TRANSFER_TIMEOUT_MS 15000
 
+/* cfg (its routes and agents) is read while the channel lives: it must
+ * outlive it (stoopd's is g_app->cfg.voice). */
 struct voice_channel *voice_channel_alloc(void *ctx, struct store *st, const struct flow_set *fs,
 					  const struct voice_prompts *vp, struct sms_channel *sms,
 					  const struct voice_config *cfg);
 /* Check the routes against the flow set; every problem is logged with its
  * config line.  Returns the number of problems. */
 int voice_channel_check(const struct voice_channel *vc);
+/* The channel's SIP user agent (to share its port: voice/sip.h sip_ua_host). */
+struct sip_ua *voice_channel_sip(struct voice_channel *vc);
 /* Open the SIP socket and start the RTP clock (glib_loop_init() first). */
 int voice_channel_start(struct voice_channel *vc);
 /* Hang up every call and stop SIP; voice_channel_stopped() says when. */
@@ -67,7 +75,8 @@ const char *voice_route_entry(const struct voice_channel *vc, const char *called
 struct voice_stats {
 	uint64_t calls, completed, hangups, refused;
 	uint64_t digits_rfc4733, digits_info, digits_inband, digits_duplicate, barge_ins;
-	uint64_t recordings, recording_errors, prompts_missing, transfers_unavailable;
+	uint64_t recordings, recording_errors, prompts_missing;
+	uint64_t transfers, transfers_ok, transfers_failed, transfers_timeout, transfers_unavailable;
 	unsigned active;
 };
 const struct voice_stats *voice_channel_stats(const struct voice_channel *vc);

@@ -15,7 +15,9 @@
  * runs exactly once.  Nothing waits here: every response goes out in the
  * callback that brought the request, or when the owner answers.  We
  * support no extension (no 100rel, no session timer: a Require of one gets
- * 420), so nua never sends a request of its own but the BYE.
+ * 420), so nua never sends a request of its own but the BYE and the
+ * REFER of a transfer (sip_call_refer: the result is the final NOTIFY's
+ * sipfrag, which nua answers itself).
  *
  * Logs say call(N) and the Call-ID; callers' numbers are masked above
  * debug (the called number, the service's own, is not), digits and bodies
@@ -60,7 +62,8 @@ struct sip_call;
 #include "core/logging.h"
 #include "core/sofia.h"
 
-#define SIP_UA_ALLOW		"INVITE, ACK, BYE, CANCEL, OPTIONS, INFO"
+#define SIP_UA_ALLOW		"INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY"
+#define SIP_UA_APPL_METHODS	"INVITE, INFO, OPTIONS"	/* the requests we answer ourselves */
 #define SIP_INFO_ACCEPT		"application/dtmf-relay, application/dtmf"
 #define SIP_BUSY_RETRY_AFTER_S	"10"	/* a peer refused with 503 tries again after */
 #define SIP_MAX_MESSAGE		65536	/* bytes of a SIP message we take (TCP; UDP is less) */
@@ -88,6 +91,7 @@ struct sip_call {
 	bool owned;			/* incoming() took it: ended() is due */
 	bool offer_sent;		/* our last 200 carried an offer: the ACK has the answer */
 	bool bye_after_ack;		/* hung up before the ACK came */
+	bool refer_pending;		/* our REFER waits for its final NOTIFY */
 	const char *end_reason;		/* for ended(); static strings */
 	char *call_id;
 	char caller[SIP_USER_MAX + 1];
@@ -113,6 +117,11 @@ struct sip_ua {
 	unsigned next_id;
 	uint64_t next_sess_id;
 	struct sip_ua_stats stats;
+	/* the other user of this nua (SIP MESSAGE): its method and callback */
+	const char *allow;		/* the methods we take, for Allow */
+	const char *guest_method;
+	sofia_guest_cb *guest_cb;
+	void *guest_priv;
 };
 
 /*
@@ -393,6 +402,92 @@ void sip_call_hangup(struct sip_call *c)
 }
 
 /*
+ * Transfer (RFC 3515 REFER, the implied "refer" subscription)
+ */
+int sip_call_refer(struct sip_call *c, const char *refer_to, const char *header)
+{
+	if (c->state != SIP_CALL_UP || c->refer_pending)
+		return -EINVAL;
+	c->refer_pending = true;
+	c->ua->stats.refers++;
+	LOGCALL(c, LOGL_INFO, "REFER\n");
+	nua_refer(c->nh, SIPTAG_REFER_TO_STR(refer_to),
+		  TAG_IF(header, SIPTAG_HEADER_STR(header)),
+		  TAG_END());
+	return 0;
+}
+
+static void refer_done(struct sip_call *c, int status, const char *phrase)
+{
+	if (!c->refer_pending)
+		return;
+	c->refer_pending = false;
+	if (status >= 200 && status < 300)
+		c->ua->stats.refers_ok++;
+	LOGCALL(c, status < 300 ? LOGL_INFO : LOGL_NOTICE, "transfer %s: %d %s\n",
+		status < 300 ? "done" : "failed", status, phrase ? phrase : "");
+	if (c->ua->ops->transferred)
+		c->ua->ops->transferred(c, status, phrase ? phrase : "");
+}
+
+/* The status line of a message/sipfrag body ("SIP/2.0 200 OK"): its code,
+ * or 0 when the body is none. */
+static int sipfrag_status(const sip_t *sip, char *phrase, size_t size)
+{
+	const char *p, *end;
+	int code = 0;
+	size_t len;
+
+	if (!sip || !sip->sip_payload || !sip->sip_payload->pl_data)
+		return 0;
+	p = sip->sip_payload->pl_data;
+	len = sip->sip_payload->pl_len;
+	if (len < 12 || strncasecmp(p, "SIP/2.0 ", 8))
+		return 0;
+	for (p += 8, len -= 8; len && *p >= '0' && *p <= '9' && code < 1000; p++, len--)
+		code = code * 10 + (*p - '0');
+	if (code < 100 || code > 699)
+		return 0;
+	while (len && *p == ' ')
+		p++, len--;
+	for (end = p; (size_t)(end - p) < len && *end != '\r' && *end != '\n'; end++)
+		;
+	snprintf(phrase, size, "%.*s", (int)(end - p), p);
+	return code;
+}
+
+static void handle_refer_answer(struct sip_call *c, int status, const char *phrase)
+{
+	if (status < 200)
+		return;
+	if (status < 300) {
+		LOGCALL(c, LOGL_DEBUG, "REFER accepted (%d): waiting for the NOTIFY\n", status);
+		return;
+	}
+	refer_done(c, status, phrase);
+}
+
+static void handle_refer_notify(struct sip_call *c, int status, const sip_t *sip, tagi_t tags[])
+{
+	int substate = nua_substate_active, code;
+	char phrase[64] = "";
+
+	tl_gets(tags, NUTAG_SUBSTATE_REF(substate), TAG_END());
+	code = sipfrag_status(sip, phrase, sizeof(phrase));
+	if (code >= 200) {
+		refer_done(c, code, phrase);
+		return;
+	}
+	/* nua's own: no NOTIFY came in time (408), or an error */
+	if (status >= 300 && !sip) {
+		refer_done(c, status, "no NOTIFY");
+		return;
+	}
+	if (substate == nua_substate_terminated)
+		refer_done(c, 487, "subscription ended without a final answer");
+}
+
+/*
  * Incoming requests
  */
 static void handle_invite(struct sip_ua *ua, nua_handle_t *nh, const sip_t *sip)
@@ -650,7 +745,7 @@ static void handle_options(struct sip_ua *ua, struct sip_call *c, nua_handle_t *
 	}
 	/* nua adds application/sdp to the Accept */
 	nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(ua->nua),
-		    SIPTAG_ALLOW_STR(SIP_UA_ALLOW),
+		    SIPTAG_ALLOW_STR(ua->allow),
 		    SIPTAG_ACCEPT_STR(SIP_INFO_ACCEPT),
 		    TAG_END());
 	if (!c)
@@ -673,6 +768,11 @@ static void nua_event_cb(nua_event_t event, int status, char const *phrase, nua_
 {
 	int callstate = -1;
 
+	/* the guest's requests and the answers to its own (call-less) handles */
+	if (!c && ua->guest_cb && (event == nua_i_message || event == nua_r_message)) {
+		ua->guest_cb(event, status, phrase, nua, nh, sip, ua->guest_priv);
+		return;
+	}
 	switch (event) {
 	case nua_i_invite:
 		if (!sip)
@@ -717,6 +817,14 @@ static void nua_event_cb(nua_event_t event, int status, char const *phrase, nua_
 		tl_gets(tags, NUTAG_CALLSTATE_REF(callstate), TAG_END());
 		if (c && callstate == nua_callstate_terminated)
 			call_end(c, c->end_reason ? c->end_reason : "error");
+		return;
+	case nua_r_refer:
+		if (c)
+			handle_refer_answer(c, status, phrase);
+		return;
+	case nua_i_notify:
+		if (c)
+			handle_refer_notify(c, status, sip, tags);
 		return;
 	case nua_r_bye:
 		if (c && status >= 200)
@@ -767,6 +875,7 @@ struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_config *cfg, const st
 	for (i = 0; i < cfg->n_peers; i++)
 		peers[i] = cfg->peers[i];
 	ua->cfg.peers = peers;
+	ua->allow = SIP_UA_ALLOW;
 	INIT_LLIST_HEAD(&ua->calls);
 	ua->next_sess_id = (uint64_t)time(NULL);
 	return ua;
@@ -774,6 +883,7 @@ struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_config *cfg, const st
 
 int sip_ua_start(struct sip_ua *ua)
 {
+	const char *appl = SIP_UA_APPL_METHODS;
 	struct in_addr in;
 	char *url;
 
@@ -796,10 +906,16 @@ int sip_ua_start(struct sip_ua *ua)
 	g_source_attach(su_glib_root_gsource(ua->root), g_main_context_default());
 
 	url = talloc_asprintf(ua, "sip:%s:%u", ua->cfg.local_ip, ua->cfg.local_port);
+	if (ua->guest_method) {
+		ua->allow = talloc_asprintf(ua, "%s, %s", SIP_UA_ALLOW, ua->guest_method);
+		appl = talloc_asprintf(ua, "%s, %s", SIP_UA_APPL_METHODS, ua->guest_method);
+	}
 	ua->nua = nua_create(ua->root, nua_event_cb, ua,
 			     NUTAG_URL(url),
-			     SIPTAG_ALLOW_STR(SIP_UA_ALLOW),
-			     NUTAG_APPL_METHOD("INVITE, INFO, OPTIONS"),
+			     SIPTAG_ALLOW_STR(ua->allow),
+			     NUTAG_APPL_METHOD(appl),
+			     TAG_IF(ua->guest_method && !strcmp(ua->guest_method, "MESSAGE"),
+				    NUTAG_ENABLEMESSAGE(1)),
 			     SIPTAG_SUPPORTED(NULL),	/* no 100rel, no session timer */
 			     NUTAG_ENABLEINVITE(1),
 			     NUTAG_MEDIA_ENABLE(0),
@@ -822,6 +938,21 @@ int sip_ua_start(struct sip_ua *ua)
 	      ua->cfg.local_port, ua->cfg.n_peers, ua->cfg.n_peers == 1 ? "" : "s", ua->cfg.rtp_ip,
 	      ua->cfg.max_calls ? "max-calls set" : "no call limit");
 	return 0;
+}
+
+int sip_ua_host(struct sip_ua *ua, const char *method, sofia_guest_cb *cb, void *priv)
+{
+	if (ua->nua || ua->guest_cb)
+		return -EBUSY;
+	ua->guest_method = talloc_strdup(ua, method);
+	ua->guest_cb = cb;
+	ua->guest_priv = priv;
+	return 0;
+}
+
+struct nua_s *sip_ua_nua(const struct sip_ua *ua)
+{
+	return ua->nua;
 }
 
 void sip_ua_shutdown(struct sip_ua *ua)

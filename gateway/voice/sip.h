@@ -1,5 +1,6 @@
 /* sip.h -- the voice channel's SIP side: a sofia-sip nua user agent server
- * for INVITE / ACK / BYE / CANCEL / OPTIONS / INFO, in glib's main context
+ * for INVITE / ACK / BYE / CANCEL / OPTIONS / INFO (and REFER out, its
+ * NOTIFYs in, for transfers), in glib's main context
  * (core/glib_loop.c joins it to stoopd's loop).
  *
  * A call is accepted only from a configured peer (source address on the
@@ -19,6 +20,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "core/sofia.h"
 
 struct sip_ua;
 struct sip_call;
@@ -77,6 +80,11 @@ struct sip_ua_ops {
 	 * this returns.  reason is for the log ("bye", "cancel",
 	 * "ack-timeout", "hangup", "bad-answer", "shutdown", ...). */
 	void (*ended)(struct sip_call *c, const char *reason);
+	/* The outcome of sip_call_refer(): 2xx when the target answered (the
+	 * final NOTIFY's sipfrag), else the REFER's own error answer, the
+	 * sipfrag's failure, 408 when no NOTIFY came in nua's time, 487 when
+	 * the subscription ended without a final one. */
+	void (*transferred)(struct sip_call *c, int status, const char *phrase);
 };
 
 struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_config *cfg, const struct sip_ua_ops *ops,
@@ -89,18 +97,32 @@ void sip_ua_shutdown(struct sip_ua *ua);
 bool sip_ua_stopped(const struct sip_ua *ua);
 void sip_ua_free(struct sip_ua *ua);
 
+/* Share this UA's nua, and so its SIP port, with a guest that answers
+ * requests of another method (SIP MESSAGE: sms/sip_message.c): they are
+ * allowed, and they and the answers to the guest's own handles (made with
+ * hmagic NULL) go to cb.  Before sip_ua_start(); 0, or -EBUSY. */
+int sip_ua_host(struct sip_ua *ua, const char *method, sofia_guest_cb *cb, void *priv);
+/* The nua, once started (for the guest's own requests); NULL before. */
+struct nua_s *sip_ua_nua(const struct sip_ua *ua);
+
 /* The owner's pointer for a call. */
 void sip_call_set_priv(struct sip_call *c, void *priv);
 void *sip_call_priv(const struct sip_call *c);
 /* Answer a call whose incoming() returned 0: 200 OK with our SDP.  0, or
  * -EINVAL when the call is not waiting for its answer. */
 int sip_call_answer(struct sip_call *c, uint16_t rtp_port);
+/* Blind transfer: REFER to the caller's side with this Refer-To (a
+ * name-addr, "<sip:agents@pbx?User-to-User=...>") and one more header line
+ * ("User-to-User: ...", or NULL); transferred() tells the outcome.  0, or
+ * -EINVAL when the call is not up or a REFER is under way. */
+int sip_call_refer(struct sip_call *c, const char *refer_to, const char *header);
 /* Hang up (BYE; 480 before the answer); ended() follows, later. */
 void sip_call_hangup(struct sip_call *c);
 
 struct sip_ua_stats {
 	uint64_t invites, answered, refused_peer, refused_busy, refused_codec, refused_other;
 	uint64_t cancelled, byes_in, byes_out, reinvites, infos, options, malformed;
+	uint64_t refers, refers_ok;
 	unsigned calls;
 };
 const struct sip_ua_stats *sip_ua_stats(const struct sip_ua *ua);

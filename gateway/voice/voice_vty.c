@@ -13,6 +13,10 @@
  *    route diverted 3115550123 overflow
  *    inband-dtmf
  *    dtmf-dedup 400
+ *    agent agents sip:agents@10.0.0.5
+ *    agent agents sip:agentes@10.0.0.5 lang es
+ *    transfer-header User-to-User
+ *    transfer-timeout 15s
  *
  * Values land in g_app->cfg.voice (core/app.h); the channel is created
  * from them at start-up (core/main.c), so changes made on the console take
@@ -32,6 +36,7 @@
 
 #include "core/app.h"
 #include "voice/call.h"
+#include "voice/transfer.h"
 
 static struct cmd_node voice_node = {
 	VOICE_NODE,
@@ -45,6 +50,7 @@ static int config_write_voice(struct vty *vty)
 {
 	const struct voice_config *c = VCFG;
 	const struct voice_route *r;
+	const struct voice_agent *a;
 	unsigned i;
 
 	if (!g_app->cfg.voice_on)
@@ -62,6 +68,12 @@ static int config_write_voice(struct vty *vty)
 		vty_out(vty, " route %s%s %s%s", r->diverted ? "diverted " : "", r->number, r->entry, VTY_NEWLINE);
 	vty_out(vty, " %sinband-dtmf%s", c->inband_dtmf ? "" : "no ", VTY_NEWLINE);
 	vty_out(vty, " dtmf-dedup %u%s", c->dtmf_dedup_ms, VTY_NEWLINE);
+	llist_for_each_entry(a, &c->agents, list)
+		vty_out(vty, " agent %s %s%s%s%s", a->queue, a->uri, a->lang ? " lang " : "",
+			a->lang ? a->lang : "", VTY_NEWLINE);
+	vty_out(vty, " transfer-header %s%s", c->transfer_header, VTY_NEWLINE);
+	vty_out(vty, " transfer-timeout %s%s", stoop_vty_fmt_duration(c->transfer_timeout_ms / 1000),
+		VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 
@@ -307,6 +319,129 @@ DEFUN(cfg_voice_dedup, cfg_voice_dedup_cmd, "dtmf-dedup <0-5000>",
 	return CMD_SUCCESS;
 }
 
+/* A queue name as flows write it: [a-z][a-z0-9_]*. */
+static bool queue_ok(const char *s)
+{
+	if (!(*s >= 'a' && *s <= 'z') || strlen(s) > 32)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+static struct voice_agent *agent_find(const char *queue, const char *lang)
+{
+	struct voice_agent *a;
+
+	llist_for_each_entry(a, &VCFG->agents, list)
+		if (!strcmp(a->queue, queue) && ((!a->lang && !lang) || (a->lang && lang && !strcmp(a->lang, lang))))
+			return a;
+	return NULL;
+}
+
+static int agent_set(struct vty *vty, const char *queue, const char *uri, const char *lang)
+{
+	struct voice_agent *a;
+
+	if (!queue_ok(queue)) {
+		vty_out(vty, "%% agent: '%s' is not a queue name (lower case letters, digits, _)%s", queue,
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (strncmp(uri, "sip:", 4) || strlen(uri) < 5 || strlen(uri) > 200 || strpbrk(uri, "<>\" \t")) {
+		vty_out(vty, "%% agent: '%s' is not a SIP URI (sip:user@host[:port])%s", uri, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	if (lang && !queue_ok(lang)) {
+		vty_out(vty, "%% agent: '%s' is not a language code%s", lang, VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	a = agent_find(queue, lang);
+	if (!a) {
+		a = talloc_zero(g_app, struct voice_agent);
+		a->queue = talloc_strdup(a, queue);
+		a->lang = lang ? talloc_strdup(a, lang) : NULL;
+		llist_add_tail(&a->list, &VCFG->agents);
+	}
+	osmo_talloc_replace_string(a, &a->uri, uri);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_voice_agent, cfg_voice_agent_cmd, "agent QUEUE URI",
+      "Where a flow's `transfer queue=QUEUE` sends a call (SIP REFER)\n"
+      "The queue, as the flows name it (e.g. agents)\n"
+      "The agents' SIP URI, e.g. sip:agents@10.0.0.5\n")
+{
+	return agent_set(vty, argv[0], argv[1], NULL);
+}
+
+DEFUN(cfg_voice_agent_lang, cfg_voice_agent_lang_cmd, "agent QUEUE URI lang LANG",
+      "Where a flow's `transfer queue=QUEUE` sends a call (SIP REFER)\n"
+      "The queue, as the flows name it (e.g. agents)\n"
+      "The agents' SIP URI, e.g. sip:agentes@10.0.0.5\n"
+      "Only for callers in one language (before a line without one)\n"
+      "The language code, e.g. es\n")
+{
+	return agent_set(vty, argv[0], argv[1], argv[2]);
+}
+
+static int agent_del(struct vty *vty, const char *queue, const char *lang)
+{
+	struct voice_agent *a = agent_find(queue, lang);
+
+	if (!a) {
+		vty_out(vty, "%% No agent line for %s%s%s%s", queue, lang ? " lang " : "", lang ? lang : "",
+			VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	llist_del(&a->list);
+	talloc_free(a);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_voice_no_agent, cfg_voice_no_agent_cmd, "no agent QUEUE",
+      NO_STR "Remove an agent line\n" "The queue\n")
+{
+	return agent_del(vty, argv[0], NULL);
+}
+
+DEFUN(cfg_voice_no_agent_lang, cfg_voice_no_agent_lang_cmd, "no agent QUEUE lang LANG",
+      NO_STR "Remove an agent line\n" "The queue\n" "Of one language\n" "The language code\n")
+{
+	return agent_del(vty, argv[0], argv[1]);
+}
+
+DEFUN(cfg_voice_xfer_header, cfg_voice_xfer_header_cmd, "transfer-header NAME",
+      "The header that carries a transfer's context to the agent\n"
+      "User-to-User (RFC 7433, hex; the default) or another header name, in plain text\n")
+{
+	char *refer_to, *line;
+
+	if (voice_transfer_refer(NULL, "sip:x@y", argv[0], "", &refer_to, &line) < 0) {
+		vty_out(vty, "%% transfer-header: '%s' is not a header name%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	talloc_free(refer_to);
+	talloc_free(line);
+	VCFG->transfer_header = talloc_strdup(g_app, argv[0]);
+	return CMD_SUCCESS;
+}
+
+DEFUN(cfg_voice_xfer_timeout, cfg_voice_xfer_timeout_cmd, "transfer-timeout DURATION",
+      "How long a transfer may take (REFER to the final NOTIFY) before the flow's fallback runs\n"
+      "e.g. 15s, 1m\n")
+{
+	unsigned secs;
+
+	if (stoop_vty_parse_duration(argv[0], &secs) < 0 || !secs || secs > 600) {
+		vty_out(vty, "%% transfer-timeout: '%s' is not a duration of 1s to 10m%s", argv[0], VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	VCFG->transfer_timeout_ms = secs * 1000;
+	return CMD_SUCCESS;
+}
+
 DEFUN(show_calls, show_calls_cmd, "show calls",
       SHOW_STR "Calls up now, and the voice channel's counters\n")
 {
@@ -336,5 +471,11 @@ void voice_vty_init(void)
 	install_element(VOICE_NODE, &cfg_voice_inband_cmd);
 	install_element(VOICE_NODE, &cfg_voice_no_inband_cmd);
 	install_element(VOICE_NODE, &cfg_voice_dedup_cmd);
+	install_element(VOICE_NODE, &cfg_voice_agent_cmd);
+	install_element(VOICE_NODE, &cfg_voice_agent_lang_cmd);
+	install_element(VOICE_NODE, &cfg_voice_no_agent_cmd);
+	install_element(VOICE_NODE, &cfg_voice_no_agent_lang_cmd);
+	install_element(VOICE_NODE, &cfg_voice_xfer_header_cmd);
+	install_element(VOICE_NODE, &cfg_voice_xfer_timeout_cmd);
 	install_element_ve(&show_calls_cmd);
 }

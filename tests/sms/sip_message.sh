@@ -14,7 +14,9 @@
 #   text came from, a refusal there fails the reply for good, a peer that
 #   is down leaves it queued for a retry; no body and no whole number in
 #   the log; SIGTERM stops it cleanly; a notification queued while stoopd
-#   was down goes, after the restart, to the peer the number texted from.
+#   was down goes, after the restart, to the peer the number texted from;
+#   with a voice node on the same address one SIP port takes a text, an
+#   OPTIONS (Allow names INVITE and MESSAGE) and a call.
 # TAP lines on stdout; every wait is bounded.  Env: STOOP_SRCDIR,
 # STOOP_BUILDDIR.
 set -u
@@ -33,17 +35,7 @@ trap 'exit 1' INT TERM
 n=0
 failed=0
 
-result() {	# result STATUS NAME [DETAIL...]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		shift 2
-		[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/  # /' | head -40
-		failed=$((failed + 1))
-	fi
-}
+. "$src/tests/lib.sh"
 
 for tool in sipsak sipp sqlite3; do
 	if ! command -v $tool >/dev/null; then
@@ -52,17 +44,6 @@ for tool in sipsak sipp sqlite3; do
 	fi
 done
 
-# wait_for SECONDS COMMAND...: until COMMAND succeeds, polling every 0.1 s.
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	while ! "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
-
 # A catalog text as stoopd sends it by SMS (the @sms variant if there is one).
 catalog() {
 	local f="$src/prompts/en/catalog" t
@@ -70,8 +51,6 @@ catalog() {
 	[ -n "$t" ] || t=$(sed -n "s/^$1 *= *//p" "$f")
 	printf '%s' "$t"
 }
-
-random_port() { echo $((20000 + RANDOM % 40000)); }
 
 # --------------------------------------------------------------- the peers
 # sipp UAS receiving replies: PEER answers 200, REFUSER 404 (on 127.0.0.3).
@@ -382,4 +361,64 @@ stop_stoopd
 [ $rc -eq 0 ]
 result $? "stoopd stops again (got $rc)" "$(tail -20 "$tmp/stoopd.log")"
 
+# ------------------------------------- one SIP port for calls and texts
+# The voice node on the sip-sms node's address: one nua takes both.  The
+# prompts a call plays: the catalogs of the source, the WAVs of the build.
+prompts_layout "$src" "$build" "$tmp/prompts"
+sed "s|^ prompts-dir .*| prompts-dir $tmp/prompts\n recordings-dir $tmp/rec|" "$tmp/stoop.cfg" >"$tmp/sms-only.cfg"
+start_shared() {	# like start_stoopd, with a voice node on the SIP port
+	local try rtp
+	for try in 1 2 3 4 5; do
+		sip_port=$(random_port)
+		rtp=$(random_port)
+		sed "s|^ local-port .*| local-port $sip_port|" "$tmp/sms-only.cfg" >"$tmp/stoop.cfg"
+		printf 'voice\n local-ip 127.0.0.1\n local-port %s\n rtp-ports %s %s\n peer 127.0.0.1\n route 311 main\n' \
+			"$sip_port" "$rtp" $((rtp + 99)) >>"$tmp/stoop.cfg"
+		: >"$tmp/stoopd.log"
+		"$stoopd" -c "$tmp/stoop.cfg" >>"$tmp/stoopd.log" 2>&1 &
+		stoopd_pid=$!
+		if wait_for 20 grep -q 'stoopd .* started\|not started\|cannot' "$tmp/stoopd.log" \
+		   && grep -q 'stoopd .* started' "$tmp/stoopd.log"; then
+			return 0
+		fi
+		kill "$stoopd_pid" 2>/dev/null
+		wait "$stoopd_pid" 2>/dev/null
+	done
+	return 1
+}
+start_shared
+result $? "stoopd starts with a voice and a sip-sms node on one address and port ($sip_port)" \
+	"$(tail -20 "$tmp/stoopd.log")"
+pids="$pids $stoopd_pid"
+grep -q "sip-sms: listening on 127.0.0.1 port $sip_port (the voice channel's SIP port)" "$tmp/stoopd.log"
+result $? "the log says the texts share the voice channel's port" "$(grep -i 'listening' "$tmp/stoopd.log")"
+H=+15551230008
+send shared 127.0.0.1 $H "sip-shared@127.0.0.1" 1 "text/plain" "$(body shared hello)"
+[ "$status" = 202 ] && wait_for 10 has_reply peer $H
+result $? "a text on the shared port is accepted (got $status) and answered" "$(tail -10 "$tmp/stoopd.log")"
+case "$(replies peer $H | sed '/^=====$/,$d')" in
+"$welcome"*"$menu"*) r=0 ;;
+*) r=1 ;;
+esac
+result $r "the answer is the welcome and the menu, as on a port of its own" "$(replies peer $H)"
+timeout 20 sipsak -vv --local-ip 127.0.0.1 -s "sip:311@127.0.0.1:$sip_port" >"$tmp/options.sipsak" 2>&1
+allow=$(tr -d '\r' <"$tmp/options.sipsak" | grep -i '^Allow:')
+case "$allow" in
+*INVITE*MESSAGE*|*MESSAGE*INVITE*) r=0 ;;
+*) r=1 ;;
+esac
+result $r "OPTIONS on the shared port allows INVITE and MESSAGE" "$(cat "$tmp/options.sipsak")"
+(cd "$tmp" && timeout 30 sipp -sn uac -s 311 -i 127.0.0.1 -p "$(random_port)" -m 1 -d 1000 \
+	-timeout 20s -nostdin "127.0.0.1:$sip_port" >"$tmp/uac.out" 2>&1)
+result $? "a call on the same port is answered, held a second and hung up (sipp uac)" \
+	"$(tail -20 "$tmp/uac.out")" "$(grep -i 'call(' "$tmp/stoopd.log" | tail -5)"
+send stranger2 127.0.0.2 $C "sip-stranger2@127.0.0.2" 1 "text/plain" "$(body stranger2 hello)"
+[ "$status" = 403 ]
+result $? "a text from off the sip-sms allow-list still gets 403 there (got $status)" \
+	"$(cat "$tmp/stranger2.sipsak")"
+stop_stoopd
+[ $rc -eq 0 ] && ! grep -q 'did not finish its shutdown' "$tmp/stoopd.log"
+result $? "SIGTERM stops the shared user agent cleanly (got $rc)" "$(tail -20 "$tmp/stoopd.log")"
+
 [ $failed -eq 0 ]
+
