@@ -12,10 +12,17 @@
  * Digits come three ways (RFC 4733 and in-band through the stream, SIP
  * INFO through the UA).  A key given by one source is dropped when another
  * source gave the same key within dtmf_dedup_ms, and in-band tones are
- * ignored once the caller's phone has sent RFC 4733 events: a phone that
- * sends both is counted once.  The first digit during a prompt stops it
+ * ignored once the caller's phone has sent RFC 4733 events (the detector
+ * is switched off then): a phone that sends both is counted once.  The first digit during a prompt stops it
  * (barge-in).  While a digits ask collects keys, each key re-arms the
  * inter-digit timeout.
+ *
+ * Answering: at once (200 OK from the INVITE's callback), or after the
+ * voice node's answer-delay, ringing (180) meanwhile.  The flow starts, and
+ * the stream sends to the caller, only once the 200 went out.  A call that
+ * ends while it rings (CANCEL) ran no flow: it leaves no session log row
+ * (the drop-off report counts callers who heard the service), only the
+ * abandoned_ringing counter.
  *
  * Flow callbacks may run inside an RTP or SIP callback, so nothing frees a
  * call there: hanging up, starting the flow and releasing the call happen
@@ -88,6 +95,14 @@ struct voice_call {
 	const char *entry;
 	int pt;
 	struct timespec started;
+
+	/* ringing: the offer's media, given to the stream when we answer */
+	bool ringing, answered;
+	struct osmo_timer_list ring;
+	char offer_ip[48];
+	uint16_t offer_port;
+	int offer_pt, offer_dtmf_pt;
+	bool offer_hold;
 
 	/* playback: prompts to play, the one playing and where in it */
 	const struct voice_prompt **queue;
@@ -377,10 +392,16 @@ static void call_digit(struct voice_call *c, char key, enum rtp_dtmf_source src)
 	unsigned seq;
 	int rc;
 
-	if (!c->fi || flow_inst_ended(c->fi) || c->want_release)
+	if (!c->answered || !c->fi || flow_inst_ended(c->fi) || c->want_release)
 		return;
-	if (src == RTP_DTMF_RFC4733)
+	if (src == RTP_DTMF_RFC4733 && !c->saw_rfc4733) {
 		c->saw_rfc4733 = true;
+		/* its tones are dropped from now on (below): stop looking for
+		 * them, spandsp's detector was ~8 % of a core at 2,000 calls
+		 * (tests/bench/voice_bench.c) */
+		if (c->rtp && vc->cfg.inband_dtmf)
+			rtp_stream_set_inband_dtmf(c->rtp, false);
+	}
 	if ((src == RTP_DTMF_INBAND && c->saw_rfc4733)
 	    || (c->last_key == key && c->last_src != src
 		&& ms_since(&c->last_at) < vc->cfg->dtmf_dedup_ms)) {
@@ -623,6 +644,9 @@ static void call_release(struct voice_call *c)
 
 	llist_del(&c->list);
 	vc->stats.active--;
+	if (c->ringing)
+		vc->stats.ringing--;
+	osmo_timer_del(&c->ring);
 	osmo_timer_del(&c->wait);
 	osmo_timer_del(&c->work);
 	osmo_timer_del(&c->xfer);
@@ -687,6 +711,32 @@ const char *voice_route_entry(const struct voice_channel *vc, const char *called
 	return vc->cfg->entry;
 }
 
+/* The 200 is out (or goes out as incoming() returns): the stream sends to
+ * the caller and the flow starts. */
+static void call_answered(struct voice_call *c)
+{
+	c->answered = true;
+	/* a late offer (INVITE without SDP) brings the address with the ACK */
+	if (c->offer_ip[0])
+		rtp_stream_set_remote(c->rtp, c->offer_ip, c->offer_port, c->offer_pt, c->offer_dtmf_pt,
+				      c->offer_hold);
+	c->want_start = true;
+	call_schedule(c);
+}
+
+/* The answer-delay ran out while the call rang. */
+static void ring_expired(void *data)
+{
+	struct voice_call *c = data;
+
+	c->ringing = false;
+	c->vc->stats.ringing--;
+	if (!c->sip || sip_call_answer(c->sip, rtp_stream_local_port(c->rtp)) < 0)
+		return;		/* ending already: sip_ended() releases it */
+	LOGC(c, LOGL_INFO, "answered after ringing %" PRIu64 " ms\n", ms_since(&c->started));
+	call_answered(c);
+}
+
 static const struct rtp_stream_ops call_rtp_ops = {
 	.fill = play_fill,
 	.audio = rtp_audio,
@@ -713,6 +763,7 @@ static int sip_incoming(struct sip_call *sc, const struct sip_call_info *info, v
 	osmo_timer_setup(&c->wait, wait_expired, c);
 	osmo_timer_setup(&c->work, call_work, c);
 	osmo_timer_setup(&c->xfer, transfer_expired, c);
+	osmo_timer_setup(&c->ring, ring_expired, c);
 	c->entry = voice_route_entry(vc, info->called, info->diverted_from);
 
 	c->rtp = rtp_stream_alloc(vc->rtp, &call_rtp_ops, c);
@@ -722,10 +773,13 @@ static int sip_incoming(struct sip_call *sc, const struct sip_call_info *info, v
 		talloc_free(c);
 		return -EBUSY;
 	}
-	/* a late offer (INVITE without SDP) brings the address with the ACK */
-	if (info->remote_ip)
-		rtp_stream_set_remote(c->rtp, info->remote_ip, info->remote_port, info->pt,
-				      info->dtmf_pt, info->hold);
+	if (info->remote_ip) {
+		OSMO_STRLCPY_ARRAY(c->offer_ip, info->remote_ip);
+		c->offer_port = info->remote_port;
+		c->offer_pt = info->pt;
+		c->offer_dtmf_pt = info->dtmf_pt;
+		c->offer_hold = info->hold;
+	}
 	rtp_stream_set_inband_dtmf(c->rtp, vc->cfg->inband_dtmf);
 
 	/* a number that chose a language by text hears it on the phone too */
@@ -751,11 +805,18 @@ static int sip_incoming(struct sip_call *sc, const struct sip_call_info *info, v
 	llist_add_tail(&c->list, &vc->calls);
 	vc->stats.calls++;
 	vc->stats.active++;
-	LOGC(c, LOGL_INFO, "to %s%s%s: flow %s, %s, RTP port %u\n", info->called ? info->called : "-",
+	LOGC(c, LOGL_INFO, "to %s%s%s: flow %s, %s, RTP port %u%s\n", info->called ? info->called : "-",
 	     info->diverted_from ? " diverted from " : "", info->diverted_from ? info->diverted_from : "",
-	     c->entry, info->pt == 8 ? "PCMA" : "PCMU", rtp_stream_local_port(c->rtp));
-	c->want_start = true;
-	call_schedule(c);
+	     c->entry, info->pt == 8 ? "PCMA" : "PCMU", rtp_stream_local_port(c->rtp),
+	     vc->cfg->answer_delay_ms ? ", ringing" : "");
+	if (vc->cfg->answer_delay_ms) {
+		c->ringing = true;
+		vc->stats.ringing++;
+		osmo_timer_schedule(&c->ring, vc->cfg->answer_delay_ms / 1000,
+				    (vc->cfg->answer_delay_ms % 1000) * 1000);
+		return 0;	/* 180 now, sip_call_answer() later */
+	}
+	call_answered(c);
 	return rtp_stream_local_port(c->rtp);
 }
 
@@ -763,7 +824,7 @@ static void sip_media(struct sip_call *sc, const struct sip_call_info *info)
 {
 	struct voice_call *c = sip_call_priv(sc);
 
-	if (!c || !info->remote_ip)
+	if (!c || !info->remote_ip || c->ringing)
 		return;
 	c->pt = info->pt == 8 ? 8 : 0;
 	rtp_stream_set_remote(c->rtp, info->remote_ip, info->remote_port, info->pt, info->dtmf_pt,
@@ -786,6 +847,13 @@ static void sip_ended(struct sip_call *sc, const char *reason)
 	if (!c)
 		return;
 	c->sip = NULL;
+	if (!c->answered) {
+		c->vc->stats.abandoned_ringing++;
+		LOGC(c, LOGL_INFO, "ended while ringing (%s): no flow ran\n", reason);
+		c->want_release = true;
+		call_schedule(c);
+		return;
+	}
 	if (c->rec) {
 		voice_recorder_close(c->rec, false);
 		c->rec = NULL;
@@ -881,9 +949,10 @@ void voice_channel_show(const struct voice_channel *vc, struct vty *vty)
 	const struct rtp_engine_stats *e = rtp_engine_stats(vc->rtp);
 	struct voice_call *c;
 
-	vty_out(vty, "voice %s:%u: %u calls up; %" PRIu64 " taken, %" PRIu64 " completed, %" PRIu64
-		" hung up, %" PRIu64 " refused here%s", vc->cfg->sip.local_ip, vc->cfg->sip.local_port,
-		s->active, s->calls, s->completed, s->hangups, s->refused, VTY_NEWLINE);
+	vty_out(vty, "voice %s:%u: %u calls up (%u ringing); %" PRIu64 " taken, %" PRIu64 " completed, %"
+		PRIu64 " hung up, %" PRIu64 " ended while ringing, %" PRIu64 " refused here%s",
+		vc->cfg->sip.local_ip, vc->cfg->sip.local_port, s->active, s->ringing, s->calls, s->completed,
+		s->hangups, s->abandoned_ringing, s->refused, VTY_NEWLINE);
 	vty_out(vty, " SIP: %" PRIu64 " INVITEs, refused %" PRIu64 " (peer) %" PRIu64 " (busy) %" PRIu64
 		" (codec); %" PRIu64 " malformed%s", u->invites, u->refused_peer, u->refused_busy,
 		u->refused_codec, u->malformed, VTY_NEWLINE);
@@ -900,7 +969,7 @@ void voice_channel_show(const struct voice_channel *vc, struct vty *vty)
 		voice_latency_pct(&vc->key_to_refer, 99), VTY_NEWLINE);
 	llist_for_each_entry(c, &vc->calls, list) {
 		vty_out(vty, "  call %u %s at %s, %" PRIu64 " s, port %u%s%s%s", c->id,
-			stoop_mask_number(c->caller), c->fi ? flow_inst_position(c->fi) : "-",
+			stoop_mask_number(c->caller), c->ringing ? "(ringing)" : c->fi ? flow_inst_position(c->fi) : "-",
 			ms_since(&c->started) / 1000, c->rtp ? rtp_stream_local_port(c->rtp) : 0,
 			c->rec ? ", recording" : "", c->transferring ? ", transferring" : "", VTY_NEWLINE);
 	}

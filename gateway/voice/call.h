@@ -44,6 +44,7 @@ struct voice_config {
 	struct llist_head agents;	/* struct voice_agent (voice/transfer.h) */
 	const char *transfer_header;	/* carries the context: "User-to-User" (hex) or another */
 	unsigned transfer_timeout_ms;	/* REFER to final NOTIFY, else the fallback */
+	unsigned answer_delay_ms;	/* ring (180) this long before the 200; 0: answer at once */
 };
 
 #define VOICE_DEFAULT_RTP_MIN		16384
@@ -74,10 +75,12 @@ const char *voice_route_entry(const struct voice_channel *vc, const char *called
 
 struct voice_stats {
 	uint64_t calls, completed, hangups, refused;
+	uint64_t abandoned_ringing;	/* ended before the answer: no flow ran */
 	uint64_t digits_rfc4733, digits_info, digits_inband, digits_duplicate, barge_ins;
 	uint64_t recordings, recording_errors, prompts_missing;
 	uint64_t transfers, transfers_ok, transfers_failed, transfers_timeout, transfers_unavailable;
-	unsigned active;
+	unsigned active;		/* calls up, ringing ones too */
+	unsigned ringing;
 };
 const struct voice_stats *voice_channel_stats(const struct voice_channel *vc);
 /* `show calls` on the console. */

@@ -79,6 +79,8 @@
 #define RTCP_MAX		256
 #define RTP_DSCP_EF		0xb8		/* IP TOS byte of expedited forwarding */
 #define RTP_EVENT_MAX_DURATION	0xffff		/* RFC 4733 2.5.1.3: a longer event is continued */
+#define RTP_EVENT_LATE_WINDOW	(2 * RTP_EVENT_MAX_DURATION)	/* how far (samples) behind the
+						 * current event a late packet may be */
 
 enum rtp_sock_kind {
 	RTP_SOCK_RTP,
@@ -461,7 +463,11 @@ static void rtp_inband_digits_cb(void *data, const char *digits, int len)
 /* RFC 4733: an event is known by its RTP timestamp, the same on all its
  * packets (start, continuations, the three end packets).  A timestamp newer
  * than the current event's starts a new digit, whether or not the current
- * one's end packets arrived; the same or an older one is a duplicate. */
+ * one's end packets arrived; the same or an older one is a duplicate --
+ * older by at most RTP_EVENT_LATE_WINDOW (two longest events, 16 s): a
+ * timestamp further behind is a new digit too, so that one event stamped
+ * far ahead (a broken phone, a corrupt packet) cannot make every later key
+ * of the call look old. */
 static void rtp_rx_event(struct rtp_stream *s, uint32_t ts, const uint8_t *p)
 {
 	static const char keys[] = "0123456789*#ABCD";
@@ -473,7 +479,7 @@ static void rtp_rx_event(struct rtp_stream *s, uint32_t ts, const uint8_t *p)
 	end = p[1] & 0x80;
 	duration = get16(p + 2);
 
-	if (s->event.have && (int32_t)(ts - s->event.ts) <= 0) {
+	if (s->event.have && (int32_t)(s->event.ts - ts) >= 0 && s->event.ts - ts <= RTP_EVENT_LATE_WINDOW) {
 		if (ts == s->event.ts) {
 			s->event.ended |= end;
 			if (duration > s->event.duration)

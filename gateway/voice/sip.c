@@ -48,6 +48,7 @@ struct sip_call;
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/nta_tag.h>
+#include <sofia-sip/tport_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/msg_header.h>
@@ -69,6 +70,12 @@ struct sip_call;
 #define SIP_MAX_MESSAGE		65536	/* bytes of a SIP message we take (TCP; UDP is less) */
 #define SIP_MAX_DIVERT_HEADERS	8	/* Diversion / History-Info headers looked at */
 #define SIP_MAX_BOUNDARY	72	/* characters of a multipart boundary (70, quoted) */
+/* The UDP socket's receive buffer.  Linux's default (212992 bytes) counts
+ * each datagram at its kernel size, 1-2 KB even for a 300-byte ACK, so a
+ * burst of a hundred-odd INVITEs or BYEs from a peer overflowed it:
+ * tests/bench/voice_bench.c saw 72 of 500 INVITEs dropped (set-up p99
+ * 575 ms, the first retransmission).  4 MB holds a few thousand. */
+#define SIP_UDP_RCVBUF		(4 << 20)
 
 #define LOGUA(lvl, fmt, args...) LOGP(DSIP, lvl, "voice-sip: " fmt, ## args)
 #define LOGCALL(c, lvl, fmt, args...) LOGP(DSIP, lvl, "voice-sip: call(%u) " fmt, (c)->id, ## args)
@@ -923,6 +930,7 @@ int sip_ua_start(struct sip_ua *ua)
 			     NUTAG_AUTOALERT(0),
 			     NUTAG_SHUTDOWN_EVENTS(1),
 			     NTATAG_MAXSIZE(SIP_MAX_MESSAGE),
+			     TPTAG_UDP_RMEM(SIP_UDP_RCVBUF),
 			     TAG_IF(ua->cfg.timeout_ms, NTATAG_SIP_T1X64(ua->cfg.timeout_ms)),
 			     SIPTAG_USER_AGENT_STR("stoop/" PACKAGE_VERSION),
 			     TAG_END());

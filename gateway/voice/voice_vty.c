@@ -17,6 +17,7 @@
  *    agent agents sip:agentes@10.0.0.5 lang es
  *    transfer-header User-to-User
  *    transfer-timeout 15s
+ *    answer-delay 0
  *
  * Values land in g_app->cfg.voice (core/app.h); the channel is created
  * from them at start-up (core/main.c), so changes made on the console take
@@ -74,6 +75,7 @@ static int config_write_voice(struct vty *vty)
 	vty_out(vty, " transfer-header %s%s", c->transfer_header, VTY_NEWLINE);
 	vty_out(vty, " transfer-timeout %s%s", stoop_vty_fmt_duration(c->transfer_timeout_ms / 1000),
 		VTY_NEWLINE);
+	vty_out(vty, " answer-delay %u%s", c->answer_delay_ms, VTY_NEWLINE);
 	return CMD_SUCCESS;
 }
 
@@ -442,6 +444,14 @@ DEFUN(cfg_voice_xfer_timeout, cfg_voice_xfer_timeout_cmd, "transfer-timeout DURA
 	return CMD_SUCCESS;
 }
 
+DEFUN(cfg_voice_answer_delay, cfg_voice_answer_delay_cmd, "answer-delay <0-30000>",
+      "Ring (180 Ringing) this long before answering (200 OK); the flow starts at the answer\n"
+      "Milliseconds (0: answer at once)\n")
+{
+	VCFG->answer_delay_ms = atoi(argv[0]);
+	return CMD_SUCCESS;
+}
+
 DEFUN(show_calls, show_calls_cmd, "show calls",
       SHOW_STR "Calls up now, and the voice channel's counters\n")
 {
@@ -477,5 +487,6 @@ void voice_vty_init(void)
 	install_element(VOICE_NODE, &cfg_voice_no_agent_lang_cmd);
 	install_element(VOICE_NODE, &cfg_voice_xfer_header_cmd);
 	install_element(VOICE_NODE, &cfg_voice_xfer_timeout_cmd);
+	install_element(VOICE_NODE, &cfg_voice_answer_delay_cmd);
 	install_element_ve(&show_calls_cmd);
 }

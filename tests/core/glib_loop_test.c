@@ -128,7 +128,7 @@ static void guard_cb(void *data)
  * turns it took, or -1. */
 static int turn_until(unsigned *counter, unsigned want)
 {
-	struct osmo_timer_list guard;
+	struct osmo_timer_list guard = {};
 	int turns = 0;
 
 	seen.expired = false;

@@ -62,7 +62,9 @@ async function startStoopd() {
 	const pdir = promptsDir();
 	for (let attempt = 0; attempt < 5; attempt++) {
 		sipPort = rand(20000, 30000);
-		const rtpMin = rand(30000, 50000) & ~1;
+		// above the ephemeral ports (32768-60999) and stoopd's default
+		// range, which other stoopds on this host may fill
+		const rtpMin = rand(61000, 64000) & ~1;
 		fs.writeFileSync(path.join(tmp, 'stoop.cfg'), [
 			'log stderr',
 			' logging filter all 1',
@@ -83,7 +85,7 @@ async function startStoopd() {
 			'voice',
 			' local-ip 127.0.0.1',
 			' local-port ' + sipPort,
-			' rtp-ports ' + rtpMin + ' ' + (rtpMin + 200),
+			' rtp-ports ' + rtpMin + ' ' + (rtpMin + 400),
 			' peer 127.0.0.1',
 			' max-calls 20',
 			' route 311 main',
@@ -128,8 +130,26 @@ function rtppeer(name, args) {
 	});
 }
 
-// sipp placing one call; resolves with its exit status.
-function call(name, number, rtpPort, infoKeys, seconds) {
+// sipp placing one call; resolves with its exit status.  A SIP port that
+// another process holds makes sipp start again on another, twice at most
+// (that fails before the INVITE is sent).
+async function call(name, number, rtpPort, infoKeys, seconds) {
+	let code = null;
+	for (let attempt = 0; attempt < 3; attempt++) {
+		for (const ext of ['.sipp', '.err', '.msg'])
+			fs.rmSync(path.join(tmp, name + ext), { force: true });
+		code = await callOnce(name, number, rtpPort, infoKeys, seconds);
+		let out = '';
+		for (const ext of ['.sipp', '.err'])
+			try { out += fs.readFileSync(path.join(tmp, name + ext), 'utf8'); } catch (e) { /* none */ }
+		if (code === 0 || !/Unable to bind|Address already in use/.test(out))
+			break;
+		note(name + ': sipp found its port taken, again on another');
+	}
+	return code;
+}
+
+function callOnce(name, number, rtpPort, infoKeys, seconds) {
 	const inf = path.join(tmp, name + '.csv');
 	fs.writeFileSync(inf, 'SEQUENTIAL\n' + [number, rtpPort, infoKeys || '-'].join(';') + '\n');
 	return new Promise((resolve) => {

@@ -629,6 +629,20 @@ static void test_rfc4733(struct rtp_stream *s, struct owner *o, struct peer *b)
 	}
 	CHECK(wait_digits(o, 16, 1000) && !strcmp(o->digits, "0123456789*#ABCD"),
 	      "events 0-15 are the keys 0-9 * # A-D ('%s')", o->digits);
+
+	/* an event (17, no key) stamped a quarter of the timestamp space
+	 * (37 hours) ahead, then keys on the stream's own clock: still keys */
+	o->n_digits = 0;
+	before = seen_by(s);
+	b->ts += 8000;
+	peer_send_event(b, port, b->ts + 0x40000000, 17, false, 160, true);
+	wait_seen(s, before + 1, 1000);
+	b->ts += 800;
+	send_digit(b, port, 4, b->ts, 1, true);
+	b->ts += 8000;
+	send_digit(b, port, 2, b->ts, 1, true);
+	CHECK(wait_digits(o, 2, 1000) && !strcmp(o->digits, "42"),
+	      "an event stamped 2^30 ahead does not make the next keys look old ('%s')", o->digits);
 	CHECK(rtp_stream_stats(s)->bad == bad0, "no event packet was counted as bad (%" PRIu64 ")",
 	      rtp_stream_stats(s)->bad - bad0);
 }
