@@ -399,7 +399,7 @@ static void call_digit(struct voice_call *c, char key, enum rtp_dtmf_source src)
 		/* its tones are dropped from now on (below): stop looking for
 		 * them, spandsp's detector was ~8 % of a core at 2,000 calls
 		 * (tests/bench/voice_bench.c) */
-		if (c->rtp && vc->cfg.inband_dtmf)
+		if (c->rtp && vc->cfg->inband_dtmf)
 			rtp_stream_set_inband_dtmf(c->rtp, false);
 	}
 	if ((src == RTP_DTMF_INBAND && c->saw_rfc4733)
