@@ -24,6 +24,7 @@
 #include "voice/call.h"
 
 struct flow_set;
+struct stoop_hours;
 
 /* The VTY nodes stoopd adds after libosmovty's own. */
 enum stoop_vty_node {
@@ -33,6 +34,7 @@ enum stoop_vty_node {
 	SMSC_NODE,
 	SIP_SMS_NODE,
 	VOICE_NODE,
+	HOURS_NODE,
 };
 
 /* One configured SMSC (`smsc NAME` in stoop.cfg) and its ESME. */
@@ -85,6 +87,7 @@ struct app {
 
 	struct store *store;
 	struct flow_set *flows;
+	struct stoop_hours *hours;	/* the `hours` node; the flows read $hours from it */
 	struct sms_channel *sms;	/* NULL without any smsc or sip-sms configured */
 	struct sip_message *sip_sms;	/* SMS over SIP MESSAGE, if configured */
 	struct voice_prompts *prompts;	/* the voice channel's audio */
@@ -105,6 +108,9 @@ struct app_smsc *app_smsc_find(const char *name);
 void voice_vty_init(void);
 /* Fill in what a voice node has unless configured (addresses, ports). */
 void voice_vty_defaults(void);
+
+/* core/cc_vty.c: the `hours` node, `show hours`, announcements, callbacks. */
+void cc_vty_init(void);
 
 /* core/vty.c */
 void stoop_vty_init(void);

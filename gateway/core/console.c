@@ -6,8 +6,9 @@
  * with a golden file.  Free text typed by residents (locations,
  * descriptions) may hold anything an SMS can carry, so control characters
  * become spaces and long text is cut on a UTF-8 character boundary.  Phone
- * numbers go through stoop_mask_number() (core/logging.c) and nowhere here
- * is a full number printed.  Reading the store is the caller's business
+ * numbers go through stoop_mask_number() (core/logging.c); the one view that
+ * can print a full number is the callback list, and only when its caller
+ * (stoopctl, an administrator's tool: the agent must dial it) asks.  Reading the store is the caller's business
  * except for console_case_detail(), which needs history and case together.
  */
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <talloc.h>
 
 #include "core/console.h"
+#include "core/hours.h"
 #include "core/logging.h"
 #include "flow/flow.h"
 #include "store/store.h"
@@ -171,6 +173,8 @@ int console_case_detail(void *ctx, struct store *st, uint64_t id, char **out_tex
 		FIELD("reason", console_clean(tmp, c->reason, 0));
 	}
 	FIELD("flow path", console_clean(tmp, c->flow_path, 0));
+	if (c->overflow)
+		FIELD("overflow", console_clean(tmp, c->overflow, 0));
 	FIELD("created", console_time_iso(tmp, c->created_at));
 	FIELD("updated", console_time_iso(tmp, c->updated_at));
 	out = talloc_asprintf_append(out, "  %-12s %u\n", "followers", c->followers);
@@ -227,4 +231,134 @@ char *console_flows_summary(void *ctx, const struct flow_set *fs)
 	if (out)
 		out = talloc_asprintf_append(out, " (default %s)\n", flow_set_default_lang(fs));
 	return out;
+}
+
+char *console_callbacks_table(void *ctx, struct store_case *const *cases, unsigned n, int64_t now,
+			      bool full_numbers)
+{
+	char *out;
+	unsigned i;
+
+	out = talloc_asprintf(ctx, "%-10s %-8s %-6s %-9s %-4s %-16s %-10s %s\n", "id", "waiting",
+			      "status", "window", "lang", "number", "overflow", "reason / path");
+	for (i = 0; i < n && out; i++) {
+		const struct store_case *c = cases[i];
+		void *tmp = talloc_new(ctx);
+
+		out = talloc_asprintf_append(out, "%-10" PRIu64 " %-8s %-6s %-9s %-4s %-16s %-10s %s\n",
+			c->id, console_duration(tmp, now - c->created_at),
+			!strcmp(c->status, CASE_STATUS_OPEN) ? "open" : "taken",
+			console_clean(tmp, c->callback_window, 0),
+			console_clean(tmp, c->lang, 0),
+			!c->phone ? "-" : full_numbers ? console_clean(tmp, c->phone, 16)
+						       : stoop_mask_number(c->phone),
+			console_clean(tmp, c->overflow, 0),
+			console_clean(tmp, c->reason, CONSOLE_LOCATION_MAX));
+		out = talloc_asprintf_append(out, "%-10s %s\n", "", console_clean(tmp, c->flow_path, 0));
+		talloc_free(tmp);
+	}
+	if (out)
+		out = talloc_asprintf_append(out, "%u callback%s to make\n", n, n == 1 ? "" : "s");
+	return out;
+}
+
+const char *console_callback_error(int rc)
+{
+	switch (rc) {
+	case -EINVAL:
+		return "Not an open callback";
+	default:
+		return console_case_error(rc);
+	}
+}
+
+char *console_announcements_table(void *ctx, struct store_announcement *const *a, unsigned n)
+{
+	char *out;
+	unsigned i, j;
+
+	out = talloc_asprintf(ctx, "%-16s %-4s %-10s %-20s %s\n", "name", "on", "case", "updated",
+			      "languages");
+	for (i = 0; i < n && out; i++) {
+		void *tmp = talloc_new(ctx);
+		char *langs = talloc_strdup(tmp, "");
+
+		for (j = 0; j < a[i]->n_langs; j++)
+			langs = talloc_asprintf_append(langs, "%s%s%s", j ? " " : "", a[i]->langs[j].lang,
+						       a[i]->langs[j].audio ? "+audio" : "");
+		out = talloc_asprintf_append(out, "%-16s %-4s %-10s %-20s %s\n", a[i]->name,
+			a[i]->active ? "ON" : "off",
+			a[i]->case_id ? talloc_asprintf(tmp, "%" PRIu64, a[i]->case_id) : "-",
+			console_time_iso(tmp, a[i]->updated_at), *langs ? langs : "-");
+		talloc_free(tmp);
+	}
+	if (out)
+		out = talloc_asprintf_append(out, "%u announcement%s\n", n, n == 1 ? "" : "s");
+	return out;
+}
+
+int console_announcement_detail(void *ctx, struct store *st, const char *name, char **out_text)
+{
+	void *tmp = talloc_new(ctx);
+	struct store_announcement *a;
+	struct store_announcement_event *ev;
+	unsigned n_ev, i;
+	char *out;
+	int rc;
+
+	rc = store_announcement_get(st, tmp, name, &a);
+	rc = rc ? : store_announcement_history(st, tmp, name, &ev, &n_ev);
+	if (rc < 0)
+		goto out;
+	out = talloc_asprintf(tmp, "announcement %s: %s\n", a->name, a->active ? "ON" : "off");
+	out = talloc_asprintf_append(out, "  %-9s %s\n", "case",
+				     a->case_id ? talloc_asprintf(tmp, "%" PRIu64, a->case_id) : "-");
+	for (i = 0; i < a->n_langs; i++) {
+		out = talloc_asprintf_append(out, "  %-9s %s\n", a->langs[i].lang,
+					     console_clean(tmp, a->langs[i].text, 0));
+		if (a->langs[i].audio)
+			out = talloc_asprintf_append(out, "  %-9s %s\n", "", console_clean(tmp, a->langs[i].audio, 0));
+	}
+	out = talloc_asprintf_append(out, "history\n");
+	for (i = 0; i < n_ev; i++)
+		out = talloc_asprintf_append(out, "  %s  %-3s %s\n", console_time_iso(tmp, ev[i].at),
+					     ev[i].active ? "on" : "off", console_clean(tmp, ev[i].actor, 0));
+	*out_text = talloc_steal(ctx, out);
+out:
+	talloc_free(tmp);
+	return rc;
+}
+
+const char *console_announcement_error(int rc)
+{
+	switch (rc) {
+	case -ENOENT:
+		return "No such announcement (or no such case)";
+	case -EINVAL:
+		return "Refused: a name is a-z 0-9 _ - (up to 32), a language 2 to 8 letters; "
+		       "an announcement needs a text before it is turned on";
+	default:
+		return "Store error (see the log)";
+	}
+}
+
+char *console_hours_summary(void *ctx, const struct stoop_hours *h)
+{
+	int64_t now = stoop_hours_now(h), next = 0;
+	bool open = stoop_hours_open(h, now, &next);
+	char *out;
+
+	if (!h || !h->configured)
+		return talloc_strdup(ctx, "open: no hours configured (always open)\n");
+	out = talloc_asprintf(ctx, "%s now (%s)\n", open ? "open" : "closed",
+			      stoop_hours_fmt_local(ctx, h, now));
+	if (next)
+		out = talloc_asprintf_append(out, "%s at %s\n", open ? "closes" : "opens",
+					     stoop_hours_fmt_local(out, h, next));
+	else
+		out = talloc_asprintf_append(out, "no change within a year\n");
+	if (h->clock_offset)
+		out = talloc_asprintf_append(out, "test clock: %+lld s from the real clock\n",
+					     (long long)h->clock_offset);
+	return talloc_asprintf_append(out, "hours\n%s", stoop_hours_config_lines(out, h));
 }

@@ -11,9 +11,12 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct store;
+struct store_announcement;
+struct stoop_hours;
 struct store_case;
 struct store_session;
 struct flow_set;
@@ -40,3 +43,18 @@ char *console_sessions_table(void *ctx, const struct store_session *sessions, un
 			     int64_t now);
 /* Counts of a loaded flow set and its languages. */
 char *console_flows_summary(void *ctx, const struct flow_set *fs);
+
+/* Open callbacks, oldest first as given, two lines each: id, time waiting,
+ * window, language, number (masked unless full_numbers: stoopctl, whose
+ * user must dial it), overflow reason, reason; then the flow path. */
+char *console_callbacks_table(void *ctx, struct store_case *const *cases, unsigned n, int64_t now,
+			      bool full_numbers);
+/* What an operator reads for an error of store_callback_mark(). */
+const char *console_callback_error(int rc);
+/* Announcements: name, on/off, case, updated, languages (+audio). */
+char *console_announcements_table(void *ctx, struct store_announcement *const *a, unsigned n);
+/* One announcement: its texts and recordings per language and history. */
+int console_announcement_detail(void *ctx, struct store *st, const char *name, char **out);
+const char *console_announcement_error(int rc);
+/* Open or closed now, the next change in local time, and the hours. */
+char *console_hours_summary(void *ctx, const struct stoop_hours *h);

@@ -3,7 +3,8 @@
  * Start-up runs in this order, and stops with a message naming the file
  * (and line) at the first thing that is wrong:
  *   options -> logging -> VTY -> config file (-c, else the installed
- *   stoop.cfg if there is one, else the embedded defaults) -> fd limit ->
+ *   stoop.cfg if there is one, else the embedded defaults) -> the test
+ *   clock of the business hours (STOOP_CLOCK) -> fd limit ->
  *   store (its directory is created) -> flows (every error as
  *   file:line:col) -> telnet console -> signals -> loop.
  * Path defaults come from the build (STOOP_DATADIR, STOOP_STATEDIR,
@@ -46,6 +47,7 @@
 
 #include "core/app.h"
 #include "core/glib_loop.h"
+#include "core/hours.h"
 #include "core/logging.h"
 #include "flow/flow.h"
 #include "store/store.h"
@@ -135,6 +137,7 @@ static void app_set_defaults(struct app *app)
 	cfg->session_expiry_s = APP_DEFAULT_SESSION_EXPIRY_S;
 	cfg->recordings_dir = talloc_strdup(app, STOOP_STATEDIR "/recordings");
 	cfg->db_path = talloc_strdup(app, db);
+	app->hours = stoop_hours_alloc(app);
 	cfg->db_sync = STORE_SYNC_FULL;
 	cfg->sms = (struct sms_config){
 		.dedup_window_s = APP_DEFAULT_SMS_DEDUP_S,
@@ -450,6 +453,26 @@ static const char *app_where(const char *where)
 	return buf;
 }
 
+/* STOOP_CLOCK=2026-12-25T10:00:00Z: read the business hours as if the
+ * clock had started at that time (tests; `hours test-clock` on the console
+ * does the same later).  Only the hours: the store keeps real time. */
+static int app_test_clock(struct app *app)
+{
+	const char *iso = getenv("STOOP_CLOCK");
+	int64_t t;
+
+	if (!iso || !*iso)
+		return 0;
+	if (stoop_hours_parse_clock(iso, &t) < 0) {
+		LOGP(DMAIN, LOGL_FATAL, "STOOP_CLOCK=%s: not a time like 2026-12-25T10:00:00Z, "
+		     "stoopd not started\n", iso);
+		return -EINVAL;
+	}
+	app->hours->clock_offset = t - store_now();
+	LOGP(DMAIN, LOGL_NOTICE, "STOOP_CLOCK: business hours are read as from %s\n", iso);
+	return 0;
+}
+
 static int app_load_flows(struct app *app)
 {
 	const struct app_cfg *cfg = &app->cfg;
@@ -466,6 +489,7 @@ static int app_load_flows(struct app *app)
 		     "stoopd not started\n", errors, errors == 1 ? "" : "s", cfg->flows_dir);
 		return -EINVAL;
 	}
+	flow_set_use_hours(app->flows, app->hours);
 
 	/* What the config names must exist in what was loaded. */
 	errors = 0;
@@ -593,8 +617,11 @@ int main(int argc, char **argv)
 	stoop_vty_init();
 	sms_vty_init();
 	voice_vty_init();
+	cc_vty_init();
 
 	if (app_read_config(g_app) < 0)
+		exit(1);
+	if (app_test_clock(g_app) < 0)
 		exit(1);
 
 	app_raise_nofile();

@@ -22,6 +22,7 @@
 struct flow_set;
 struct flow_inst;
 struct store;
+struct stoop_hours;
 
 enum flow_channel {
 	FLOW_CH_SMS = 1,
@@ -55,6 +56,10 @@ bool flow_set_has_lang(const struct flow_set *fs, const char *lang);
 const char *flow_set_lang(const struct flow_set *fs, unsigned idx);
 /* Does "flow" or "flow.state" name an entry point? */
 bool flow_set_has_target(const struct flow_set *fs, const char *target);
+/* The business hours $hours is read against (core/hours.h); NULL or never
+ * called: always "open".  The set keeps the pointer, so a change of the
+ * hours (the console) is seen at the next read. */
+void flow_set_use_hours(struct flow_set *fs, const struct stoop_hours *hours);
 
 /* The idx-th entry id of lang's catalog, as written ("report.where",
  * "main.menu@voice", "sms.help@sms"), sorted; NULL after the last.  A call
@@ -73,7 +78,8 @@ enum flow_item_kind {
 	FLOW_ITEM_PROMPT,	/* value is a prompt id */
 	FLOW_ITEM_DIGITS,	/* value is digits to read one by one */
 	FLOW_ITEM_TEXT,		/* value is text (SMS only; a call leaves it out) */
-	FLOW_ITEM_RECORDING,	/* value is the path of a recording */
+	FLOW_ITEM_RECORDING,	/* value is the path of a recording (a caller's, or an
+				 * announcement's $announce.audio): a call plays it */
 };
 
 struct flow_item {
@@ -136,6 +142,12 @@ struct flow_inst_opts {
 	const char *lang;	/* NULL: the set's default */
 	const char *entry;	/* "flow" or "flow.state" */
 	const char *recordings_dir; /* where the channel puts recordings */
+	/* Why the call came to Stoop and not to an agent: "closed",
+	 * "queue_full", "no_answer" (store.h STORE_OVERFLOW_*), or NULL.  The
+	 * flow reads it as $overflow; it is stored with every case or callback
+	 * the session files and with the session log
+	 * (store_session_log_end_overflow()). */
+	const char *overflow;
 };
 
 /* A new instance at opts->entry; nothing runs until flow_inst_start(). */
@@ -177,6 +189,8 @@ const char *flow_inst_lang(const struct flow_inst *fi);
 const char *flow_inst_entry(const struct flow_inst *fi);
 /* The states visited, '>'-separated, as stored with a case. */
 const char *flow_inst_path(const struct flow_inst *fi);
+/* The overflow reason given at flow_inst_new(), or NULL. */
+const char *flow_inst_overflow(const struct flow_inst *fi);
 /* A variable's value, or NULL. */
 const char *flow_inst_var(const struct flow_inst *fi, const char *name);
 /* Number of state transitions run so far (benchmarks). */

@@ -16,6 +16,11 @@
 
 struct flow_state;
 struct flow;
+struct stoop_hours;
+
+/* Is name a variable the interpreter provides and a flow cannot set
+ * ($hours, $overflow, $announce, $announce.*)? (flow/interp.c) */
+bool flow_var_builtin(const char *name);
 
 struct flow_loc {
 	const char *file;
@@ -148,6 +153,7 @@ enum flow_stmt_kind {
 	STMT_CREATE_CASE,
 	STMT_FIND_CASE,
 	STMT_FIND_CASES,
+	STMT_FOLLOW,
 	STMT_TRANSFER,
 	STMT_CALLBACK,
 	STMT_SEND_SMS,
@@ -162,7 +168,7 @@ struct flow_stmt {
 	struct flow_say say;		/* say, send sms */
 	struct flow_ask ask;		/* ask */
 	const char *var;		/* set */
-	struct flow_val val;		/* set, find case id= */
+	struct flow_val val;		/* set, find case id=, follow case= */
 	enum flow_cond_op op;		/* if */
 	struct flow_val lhs;		/* if */
 	struct flow_target target;	/* if, goto, call, transfer fallback */
@@ -225,6 +231,7 @@ struct flow_set {
 	bool check_prompts;		/* catalogs were given */
 	char **norm_skip;		/* per catalog: word.skip as compared */
 	unsigned n_states;
+	const struct stoop_hours *hours;	/* $hours; NULL: always open */
 };
 
 #define FLOW_RETRY_IDX(ch) ((ch) == FLOW_CH_VOICE ? 1 : 0)

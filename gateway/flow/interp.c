@@ -28,6 +28,7 @@
 #include <osmocom/core/utils.h>
 
 #include "flow/flow_int.h"
+#include "core/hours.h"
 #include "store/store.h"
 #include "sms/sms_text.h"
 #include "core/logging.h"
@@ -80,6 +81,7 @@ struct flow_inst {
 	char *path;
 	uint64_t transitions;
 	int64_t started_at;
+	char *overflow;		/* NULL: not an overflow call */
 };
 
 static void run(struct flow_inst *fi);
@@ -109,10 +111,48 @@ static struct fi_var *var_find(const struct flow_inst *fi, const char *name)
 	return NULL;
 }
 
+bool flow_var_builtin(const char *name)
+{
+	return !strcmp(name, "hours") || !strcmp(name, "overflow") || !strcmp(name, "announce")
+	       || !strncmp(name, "announce.", 9);
+}
+
+/* $announce, $announce.text, .audio, .case: the announcement that is on now
+ * (store/announce.c reads it again only when it changed).  The strings
+ * belong to the store's cache (and .case to a static buffer): like every
+ * var_get() value they are used before the next store call, then copied
+ * (var_set) or dropped. */
+static const char *announce_get(const struct flow_inst *fi, const char *name)
+{
+	const struct store_announcement *a = fi->st ? store_announcement_active(fi->st) : NULL;
+	static char case_id[24];
+	const char *v = NULL;
+
+	if (!a)
+		return "";
+	if (!strcmp(name, "announce"))
+		v = a->name;
+	else if (!strcmp(name, "announce.text"))
+		v = store_announcement_text(a, fi->lang, flow_set_default_lang(fi->fs));
+	else if (!strcmp(name, "announce.audio"))
+		v = store_announcement_audio(a, fi->lang, flow_set_default_lang(fi->fs));
+	else if (!strcmp(name, "announce.case") && a->case_id) {
+		snprintf(case_id, sizeof(case_id), "%llu", (unsigned long long)a->case_id);
+		v = case_id;
+	}
+	return v ? v : "";
+}
+
 static const char *var_get(const struct flow_inst *fi, const char *name)
 {
 	const struct fi_var *v;
 
+	if (name[0] == 'h' && !strcmp(name, "hours"))
+		return stoop_hours_state(fi->fs->hours);
+	if (name[0] == 'o' && !strcmp(name, "overflow"))
+		return fi->overflow ? fi->overflow : "";
+	if (name[0] == 'a' && flow_var_builtin(name))
+		return announce_get(fi, name);
 	if (!strcmp(name, "caller"))
 		return fi->caller ? fi->caller : "";
 	if (!strcmp(name, "channel"))
@@ -290,7 +330,8 @@ static struct flow_item *say_items(void *ctx, const struct flow_inst *fi, const 
 			continue;
 		}
 		items[i].value = value;
-		if (var_find(fi, it->var) && var_find(fi, it->var)->recording)
+		if ((var_find(fi, it->var) && var_find(fi, it->var)->recording)
+		    || (*value && !strcmp(it->var, "announce.audio")))
 			items[i].kind = FLOW_ITEM_RECORDING;
 		else if (it->digits || (fi->ch == FLOW_CH_VOICE && *value && strspn(value, "0123456789") == strlen(value)))
 			items[i].kind = FLOW_ITEM_DIGITS;
@@ -474,6 +515,7 @@ static void exec_create(struct flow_inst *fi, const struct flow_stmt *s, bool ca
 		.phone = fi->caller && *fi->caller ? fi->caller : NULL,
 		.lang = fi->lang,
 		.flow_path = fi->path,
+		.overflow = fi->overflow,
 	};
 	struct store_case *c = NULL;
 	bool joined = false;
@@ -549,6 +591,30 @@ static void exec_find_case(struct flow_inst *fi, const struct flow_stmt *s)
 		set_case_vars(fi, c);
 	}
 	talloc_free(tmp);
+}
+
+/* follow case=V: the caller follows that case (SMS updates); the variables
+ * as find case sets them, and $case.error "nocaller" without a number. */
+static void exec_follow(struct flow_inst *fi, const struct flow_stmt *s)
+{
+	int rc;
+
+	exec_find_case(fi, s);
+	if (strcmp(var_get(fi, "case.found"), "yes"))
+		return;
+	if (!fi->caller || !*fi->caller) {
+		var_set(fi, "case.error", "nocaller", false);
+		return;
+	}
+	rc = store_case_follow(fi->st, strtoull(var_get(fi, "case.id"), NULL, 10), fi->caller,
+			       fi->lang, flow_channel_name(fi->ch));
+	if (rc < 0) {
+		LOGP(DFLOW, LOGL_ERROR, "%s: following the case failed (%d)\n", fi->state->position, rc);
+		var_set(fi, "case.error", "store", false);
+		return;
+	}
+	LOGP(DFLOW, LOGL_INFO, "%s: caller follows case %s\n", fi->state->position,
+	     var_get(fi, "case.id"));
 }
 
 static void exec_find_cases(struct flow_inst *fi)
@@ -676,6 +742,10 @@ static void run(struct flow_inst *fi)
 			exec_find_cases(fi);
 			fi->pc++;
 			break;
+		case STMT_FOLLOW:
+			exec_follow(fi, s);
+			fi->pc++;
+			break;
 		case STMT_TRANSFER:
 			if (fi->ch == FLOW_CH_SMS || !fi->leg->transfer) {
 				enter(fi, s->target.state);
@@ -714,6 +784,8 @@ struct flow_inst *flow_inst_new(void *ctx, const struct flow_set *fs, struct sto
 	set_lang(fi, opts->lang && flow_set_has_lang(fs, opts->lang) ? opts->lang : flow_set_default_lang(fs));
 	fi->entry = talloc_strdup(fi, opts->entry ? opts->entry : "main");
 	fi->recdir = talloc_strdup(fi, opts->recordings_dir ? opts->recordings_dir : ".");
+	if (opts->overflow && *opts->overflow)
+		fi->overflow = talloc_strndup(fi, opts->overflow, 32);
 	fi->state = start;
 	fi->wait = FI_IDLE;
 	fi->started_at = store_now();
@@ -1036,9 +1108,15 @@ const char *flow_inst_path(const struct flow_inst *fi)
 	return fi->path ? fi->path : "";
 }
 
+const char *flow_inst_overflow(const struct flow_inst *fi)
+{
+	return fi->overflow;
+}
+
 const char *flow_inst_var(const struct flow_inst *fi, const char *name)
 {
-	if (!strcmp(name, "caller") || !strcmp(name, "channel") || !strcmp(name, "lang"))
+	if (!strcmp(name, "caller") || !strcmp(name, "channel") || !strcmp(name, "lang")
+	    || flow_var_builtin(name))
 		return var_get(fi, name);
 	return var_find(fi, name) ? var_find(fi, name)->value : NULL;
 }
@@ -1097,6 +1175,8 @@ int flow_inst_save(const struct flow_inst *fi, void *ctx, uint8_t **blob, size_t
 	buf = put(buf, "entry", fi->entry);
 	buf = put(buf, "recdir", fi->recdir);
 	buf = put(buf, "path", flow_inst_path(fi));
+	if (fi->overflow)
+		buf = put(buf, "overflow", fi->overflow);
 	snprintf(num, sizeof(num), "%lld", (long long)fi->started_at);
 	buf = put(buf, "started", num);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)fi->transitions);
@@ -1205,6 +1285,8 @@ struct flow_inst *flow_inst_restore(void *ctx, const struct flow_set *fs, struct
 		} else if (!strcmp(key, "recdir")) {
 			talloc_free(fi->recdir);
 			fi->recdir = talloc_strdup(fi, val);
+		} else if (!strcmp(key, "overflow")) {
+			fi->overflow = *val ? talloc_strndup(fi, val, 32) : NULL;
 		} else if (!strcmp(key, "path")) {
 			fi->path = *val ? talloc_strdup(fi, val) : NULL;
 		} else if (!strcmp(key, "started")) {

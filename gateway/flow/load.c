@@ -328,3 +328,8 @@ bool flow_set_has_target(const struct flow_set *fs, const char *target)
 {
 	return flow_set_resolve(fs, NULL, target) != NULL;
 }
+
+void flow_set_use_hours(struct flow_set *fs, const struct stoop_hours *hours)
+{
+	fs->hours = hours;
+}

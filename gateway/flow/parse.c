@@ -774,6 +774,10 @@ static void parse_statement(struct parser *p)
 			perr(p, eq, "expected '=' after the variable name");
 			return;
 		}
+		if (flow_var_builtin(n->text)) {
+			perr(p, n, "'%s' is a built-in variable: it cannot be set", n->text);
+			return;
+		}
 		if (!parse_value(p, tok(p, i + 3), &v) || !no_more(p, i + 4))
 			return;
 		s = new_stmt(p, STMT_SET, channels, t);
@@ -837,6 +841,17 @@ static void parse_statement(struct parser *p)
 		} else {
 			perr(p, w, "expected 'find case id=...' or 'find cases caller'");
 		}
+	} else if (!strcmp(t->text, "follow")) {
+		const struct flow_tok *k = tok(p, i + 1), *eq = tok(p, i + 2);
+		struct flow_val v;
+		if (!tok_is(k, "case") || !eq || eq->kind != TOK_EQ) {
+			perr(p, k, "expected 'follow case=VALUE'");
+			return;
+		}
+		if (!parse_value(p, tok(p, i + 3), &v) || !no_more(p, i + 4))
+			return;
+		s = new_stmt(p, STMT_FOLLOW, channels, t);
+		s->val = v;
 	} else if (!strcmp(t->text, "transfer")) {
 		static const char *const transfer_opts[] = { "queue", "fallback", NULL };
 		struct kv_ctx kv = { 0 };

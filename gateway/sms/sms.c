@@ -336,8 +336,9 @@ static const char *session_key(char *buf, size_t size, const char *msisdn)
 
 static void log_session_end(struct sms_channel *sc, const char *key, const char *outcome)
 {
-	store_session_log_end(sc->st, key, "sms", flow_inst_entry(sc->fi), flow_inst_position(sc->fi),
-			      outcome, flow_inst_started_at(sc->fi));
+	store_session_log_end_overflow(sc->st, key, "sms", flow_inst_entry(sc->fi),
+				       flow_inst_position(sc->fi), outcome, flow_inst_started_at(sc->fi),
+				       flow_inst_overflow(sc->fi));
 	store_session_delete(sc->st, key);
 }
 

@@ -64,6 +64,7 @@ static struct store_case *case_from_row(void *ctx, sqlite3_stmt *stmt)
 	c->created_at = sqlite3_column_int64(stmt, DB_CASE_COL_CREATED_AT);
 	c->updated_at = sqlite3_column_int64(stmt, DB_CASE_COL_UPDATED_AT);
 	c->followers = sqlite3_column_int(stmt, DB_CASE_COL_FOLLOWERS);
+	c->overflow = db_column_strdup(c, stmt, DB_CASE_COL_OVERFLOW);
 	return c;
 }
 
@@ -216,6 +217,7 @@ static int case_insert(struct store *st, uint64_t id, int64_t now, const char *k
 	rc = rc ? : db_bind_text(stmt, "$flow_path", req->flow_path);
 	rc = rc ? : db_bind_text(stmt, "$callback_window", req->callback_window);
 	rc = rc ? : db_bind_text(stmt, "$reason", req->reason);
+	rc = rc ? : db_bind_text(stmt, "$overflow", req->overflow);
 	rc = rc ? : db_step_done(stmt, "inserting a case");
 	db_reset(stmt);
 	return rc;
@@ -366,7 +368,10 @@ int store_case_list(struct store *st, void *ctx, const struct store_case_filter 
 	if ((f->status && !case_status_valid(f->status)) || (f->kind && !case_kind_valid(f->kind)))
 		return -EINVAL;
 
-	stmt = st->stmt[f->phone ? DB_STMT_CASE_LIST_BY_PHONE : DB_STMT_CASE_LIST];
+	if (f->phone && f->oldest_first)
+		return -EINVAL;
+	stmt = st->stmt[f->phone ? DB_STMT_CASE_LIST_BY_PHONE
+			: f->oldest_first ? DB_STMT_CASE_LIST_OLDEST : DB_STMT_CASE_LIST];
 	rc = f->phone ? db_bind_text(stmt, "$phone", f->phone) : 0;
 	rc = rc ? : db_bind_text(stmt, "$status", f->status);
 	rc = rc ? : db_bind_text(stmt, "$kind", f->kind);
@@ -510,4 +515,47 @@ int store_case_followers(struct store *st, void *ctx, uint64_t id,
 		return rc;
 	*out = list;
 	return 0;
+}
+
+int store_callback_mark(struct store *st, uint64_t id, bool done, const char *note,
+			const char *actor)
+{
+	sqlite3_stmt *stmt = st->stmt[DB_STMT_CASE_SET_STATUS];
+	struct store_case *c = NULL;
+	int64_t now = store_now();
+	char *line;
+	int rc;
+
+	rc = store_begin(st);
+	if (rc)
+		return rc;
+	rc = case_read(st, NULL, id, &c);
+	if (rc)
+		goto out_rollback;
+	if (strcmp(c->kind, CASE_KIND_CALLBACK) || !strcmp(c->status, CASE_STATUS_CLOSED)) {
+		rc = -EINVAL;
+		goto out_rollback;
+	}
+	line = talloc_asprintf(c, "callback %s%s%s", done ? "done" : "failed",
+			       note && *note ? ": " : "", note && *note ? note : "");
+	rc = db_bind_int64(stmt, "$id", (int64_t)id);
+	rc = rc ? : db_bind_int64(stmt, "$now", now);
+	rc = rc ? : db_bind_text(stmt, "$status", CASE_STATUS_CLOSED);
+	rc = rc ? : db_step_done(stmt, "closing a callback");
+	db_reset(stmt);
+	rc = rc ? : history_add(st, id, now, CASE_STATUS_CLOSED, line, actor);
+	if (rc)
+		goto out_rollback;
+	rc = store_commit(st);
+	talloc_free(c);
+	if (rc)
+		return rc;
+	LOGP(DSTORE, LOGL_INFO, "case(%" PRIu64 "): callback %s by %s\n", id,
+	     done ? "done" : "failed", actor ? : "-");
+	return 0;
+
+out_rollback:
+	talloc_free(c);
+	store_rollback(st);
+	return rc;
 }

@@ -20,7 +20,8 @@
  * every upgrade from v0, so the path an old file takes is the path every new
  * file takes.  A released db_upgrade_vN() is never edited: a change to the
  * schema is a new version.  The SQL of cases, sessions and SMS is in this
- * file's stmt_sql[]; the code that uses it is in case.c, session.c and sms.c.
+ * file's stmt_sql[]; the code that uses it is in case.c, session.c, sms.c
+ * and announce.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -172,6 +173,42 @@ static const char schema_v4[] =
 	"ALTER TABLE sms_out ADD COLUMN route TEXT;\n"
 	"PRAGMA user_version = 4;\n";
 
+/* v5: the contact center.  announcements are the supervisor's crisis
+ * messages (one active at a time, enforced by a partial unique index), with
+ * a text and an optional recording per language and the case a caller who
+ * asks for updates follows; announcement_history says who turned which one
+ * on or off and when.  cases.overflow and session_log.overflow keep why a
+ * call came to Stoop instead of an agent ("closed", "queue_full",
+ * "no_answer"; NULL for a call placed to Stoop directly). */
+static const char schema_v5[] =
+	"CREATE TABLE announcements (\n"
+	"	name TEXT PRIMARY KEY,\n"
+	"	case_id INTEGER REFERENCES cases (id),\n"
+	"	active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	updated_at INTEGER NOT NULL\n"
+	");\n"
+	"CREATE UNIQUE INDEX announcements_one_active ON announcements (active) WHERE active = 1;\n"
+	"CREATE TABLE announcement_texts (\n"
+	"	name TEXT NOT NULL REFERENCES announcements (name) ON DELETE CASCADE,\n"
+	"	lang TEXT NOT NULL,\n"
+	"	text TEXT,\n"
+	"	audio TEXT,\n"
+	"	PRIMARY KEY (name, lang)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE announcement_history (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	name TEXT NOT NULL,\n"
+	"	at INTEGER NOT NULL,\n"
+	"	active INTEGER NOT NULL,\n"
+	"	actor TEXT\n"
+	");\n"
+	"CREATE INDEX announcement_history_name ON announcement_history (name, id);\n"
+	"ALTER TABLE cases ADD COLUMN overflow TEXT;\n"
+	"ALTER TABLE session_log ADD COLUMN overflow TEXT;\n"
+	"CREATE INDEX cases_callbacks ON cases (kind, status, id) WHERE kind = 'callback';\n"
+	"PRAGMA user_version = 5;\n";
+
 /*
  * Statements
  */
@@ -180,7 +217,7 @@ static const char schema_v4[] =
 	"c.id, c.kind, c.service_code, c.location, c.location_norm, c.description," \
 	" c.recording, c.channel, c.phone, c.lang, c.status, c.flow_path," \
 	" c.callback_window, c.reason, c.created_at, c.updated_at," \
-	" (SELECT count(*) FROM case_followers f WHERE f.case_id = c.id)"
+	" (SELECT count(*) FROM case_followers f WHERE f.case_id = c.id), c.overflow"
 
 #define CASE_FILTER \
 	" AND ($status IS NULL OR c.status = $status)" \
@@ -208,10 +245,10 @@ static const char *const stmt_sql[_NUM_DB_STMT] = {
 	[DB_STMT_CASE_INSERT] =
 		"INSERT INTO cases (id, kind, service_code, location, location_norm,"
 		" description, recording, channel, phone, lang, status, flow_path,"
-		" callback_window, reason, created_at, updated_at)"
+		" callback_window, reason, created_at, updated_at, overflow)"
 		" VALUES ($id, $kind, $service_code, $location, $location_norm,"
 		" $description, $recording, $channel, $phone, $lang, 'open', $flow_path,"
-		" $callback_window, $reason, $now, $now)",
+		" $callback_window, $reason, $now, $now, $overflow)",
 	[DB_STMT_CASE_BY_ID] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.id = $id",
 	[DB_STMT_CASE_STATUS] = "SELECT status FROM cases WHERE id = $id",
 	/* "status <> 'closed'" as in the partial index cases_dedup */
@@ -228,6 +265,10 @@ static const char *const stmt_sql[_NUM_DB_STMT] = {
 		"SELECT " CASE_COLUMNS " FROM case_followers p JOIN cases c ON c.id = p.case_id"
 		" WHERE p.phone = $phone" CASE_FILTER
 		" ORDER BY p.case_id DESC LIMIT $limit OFFSET $offset",
+	/* callbacks to make, oldest first (index cases_callbacks) */
+	[DB_STMT_CASE_LIST_OLDEST] =
+		"SELECT " CASE_COLUMNS " FROM cases c WHERE 1" CASE_FILTER
+		" ORDER BY c.id LIMIT $limit OFFSET $offset",
 	[DB_STMT_CASE_COUNT] = "SELECT count(*) FROM cases",
 	[DB_STMT_CASE_SET_STATUS] =
 		"UPDATE cases SET status = $status, updated_at = $now WHERE id = $id",
@@ -263,8 +304,12 @@ static const char *const stmt_sql[_NUM_DB_STMT] = {
 		" ORDER BY updated_at, key LIMIT $limit",
 	[DB_STMT_SESSION_LOG_INSERT] =
 		"INSERT INTO session_log (key, channel, entry, last_position, outcome,"
-		" started_at, ended_at)"
-		" VALUES ($key, $channel, $entry, $last_position, $outcome, $started_at, $now)",
+		" started_at, ended_at, overflow)"
+		" VALUES ($key, $channel, $entry, $last_position, $outcome, $started_at, $now,"
+		" $overflow)",
+	[DB_STMT_SESSION_LOG_LIST] =
+		"SELECT key, channel, entry, last_position, outcome, started_at, ended_at, overflow"
+		" FROM session_log ORDER BY id DESC LIMIT $limit",
 
 	/* the conflict target names the partial index sms_in_msg_ref */
 	[DB_STMT_SMS_IN_INSERT] =
@@ -342,6 +387,39 @@ static const char *const stmt_sql[_NUM_DB_STMT] = {
 		"INSERT INTO numbers (msisdn, lang, updated_at) VALUES ($msisdn, $lang, $now)"
 		" ON CONFLICT (msisdn) DO UPDATE SET lang = excluded.lang,"
 		" updated_at = excluded.updated_at",
+
+	[DB_STMT_DATA_VERSION] = "PRAGMA data_version",
+	[DB_STMT_ANN_ADD] =
+		"INSERT INTO announcements (name, active, created_at, updated_at)"
+		" VALUES ($name, 0, $now, $now) ON CONFLICT (name) DO NOTHING",
+	[DB_STMT_ANN_SET_CASE] =
+		"UPDATE announcements SET case_id = $case_id, updated_at = $now WHERE name = $name",
+	[DB_STMT_ANN_SET_TEXT] =
+		"INSERT INTO announcement_texts (name, lang, text) VALUES ($name, $lang, $text)"
+		" ON CONFLICT (name, lang) DO UPDATE SET text = excluded.text",
+	[DB_STMT_ANN_SET_AUDIO] =
+		"INSERT INTO announcement_texts (name, lang, audio) VALUES ($name, $lang, $audio)"
+		" ON CONFLICT (name, lang) DO UPDATE SET audio = excluded.audio",
+	[DB_STMT_ANN_TOUCH] = "UPDATE announcements SET updated_at = $now WHERE name = $name",
+	/* the one that is on, if another: off first (index announcements_one_active) */
+	[DB_STMT_ANN_ACTIVE_NAME] = "SELECT name FROM announcements WHERE active = 1",
+	[DB_STMT_ANN_SET_ACTIVE] =
+		"UPDATE announcements SET active = $active, updated_at = $now WHERE name = $name",
+	[DB_STMT_ANN_HISTORY_INSERT] =
+		"INSERT INTO announcement_history (name, at, active, actor)"
+		" VALUES ($name, $now, $active, $actor)",
+	[DB_STMT_ANN_HISTORY] =
+		"SELECT at, active, actor FROM announcement_history WHERE name = $name ORDER BY id",
+	[DB_STMT_ANN_GET] =
+		"SELECT name, case_id, active, created_at, updated_at FROM announcements"
+		" WHERE name = $name",
+	[DB_STMT_ANN_LIST] =
+		"SELECT name, case_id, active, created_at, updated_at FROM announcements ORDER BY name",
+	[DB_STMT_ANN_ACTIVE] =
+		"SELECT name, case_id, active, created_at, updated_at FROM announcements"
+		" WHERE active = 1",
+	[DB_STMT_ANN_TEXTS] =
+		"SELECT lang, text, audio FROM announcement_texts WHERE name = $name ORDER BY lang",
 };
 
 /*
@@ -625,12 +703,18 @@ static int db_upgrade_v4(struct store *st)
 	return db_exec(st, schema_v4, "upgrading schema to v4");
 }
 
+static int db_upgrade_v5(struct store *st)
+{
+	return db_exec(st, schema_v5, "upgrading schema to v5");
+}
+
 /* db_upgrade[n] takes a file from version n - 1 to version n. */
 static int (*const db_upgrade[])(struct store *st) = {
 	[1] = db_upgrade_v1,
 	[2] = db_upgrade_v2,
 	[3] = db_upgrade_v3,
 	[4] = db_upgrade_v4,
+	[5] = db_upgrade_v5,
 };
 _Static_assert(ARRAY_SIZE(db_upgrade) == STORE_SCHEMA_VERSION + 1, "an upgrade for every version");
 

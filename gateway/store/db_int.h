@@ -1,5 +1,5 @@
-/* db_int.h -- the store's insides, shared by store/db.c, case.c, session.c
- * and sms.c and by nothing outside gateway/store/: the struct behind the opaque
+/* db_int.h -- the store's insides, shared by store/db.c, case.c, session.c,
+ * sms.c and announce.c and by nothing outside gateway/store/: the struct behind the opaque
  * struct store, the index of every prepared SQL statement (their text is in
  * db.c, in one array), and the small helpers that bind named $params, read
  * columns into talloc strings, collect a statement's rows into a talloc array
@@ -36,6 +36,7 @@ enum db_stmt {
 	DB_STMT_CASE_FIND_OPEN,
 	DB_STMT_CASE_LIST,
 	DB_STMT_CASE_LIST_BY_PHONE,
+	DB_STMT_CASE_LIST_OLDEST,
 	DB_STMT_CASE_COUNT,
 	DB_STMT_CASE_SET_STATUS,
 	DB_STMT_CASE_TOUCH,
@@ -51,6 +52,7 @@ enum db_stmt {
 	DB_STMT_SESSION_LIST,
 	DB_STMT_SESSION_STALE,
 	DB_STMT_SESSION_LOG_INSERT,
+	DB_STMT_SESSION_LOG_LIST,
 
 	DB_STMT_SMS_IN_INSERT,
 	DB_STMT_SMS_IN_SET_STATE,
@@ -74,6 +76,21 @@ enum db_stmt {
 	DB_STMT_NUMBER_SET_OPTOUT,
 	DB_STMT_NUMBER_SET_LANG,
 
+	DB_STMT_DATA_VERSION,
+	DB_STMT_ANN_ADD,
+	DB_STMT_ANN_SET_CASE,
+	DB_STMT_ANN_SET_TEXT,
+	DB_STMT_ANN_SET_AUDIO,
+	DB_STMT_ANN_TOUCH,
+	DB_STMT_ANN_ACTIVE_NAME,
+	DB_STMT_ANN_SET_ACTIVE,
+	DB_STMT_ANN_HISTORY_INSERT,
+	DB_STMT_ANN_HISTORY,
+	DB_STMT_ANN_GET,
+	DB_STMT_ANN_LIST,
+	DB_STMT_ANN_ACTIVE,
+	DB_STMT_ANN_TEXTS,
+
 	_NUM_DB_STMT
 };
 
@@ -96,6 +113,7 @@ enum db_case_col {
 	DB_CASE_COL_CREATED_AT,
 	DB_CASE_COL_UPDATED_AT,
 	DB_CASE_COL_FOLLOWERS,
+	DB_CASE_COL_OVERFLOW,
 };
 
 /* The columns of every statement that reads whole sms_in rows (SMS_IN_COLUMNS). */
@@ -139,6 +157,14 @@ struct store {
 	 * BEGIN IMMEDIATE, every level above it a SAVEPOINT. */
 	unsigned tx_depth;
 	sqlite3_stmt *stmt[_NUM_DB_STMT];
+	/* The active announcement as last read (store/announce.c), valid
+	 * while PRAGMA data_version says no other connection wrote and this
+	 * one changed no announcement. */
+	struct {
+		bool valid;
+		int64_t data_version;
+		struct store_announcement *active;	/* NULL: none is on */
+	} ann_cache;
 };
 
 /* Clear the bindings and reset, so the statement holds no lock and no

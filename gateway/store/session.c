@@ -178,6 +178,14 @@ int store_session_log_end(struct store *st, const char *key, const char *channel
 			  const char *entry, const char *last_position, const char *outcome,
 			  int64_t started_at)
 {
+	return store_session_log_end_overflow(st, key, channel, entry, last_position, outcome,
+					      started_at, NULL);
+}
+
+int store_session_log_end_overflow(struct store *st, const char *key, const char *channel,
+				   const char *entry, const char *last_position,
+				   const char *outcome, int64_t started_at, const char *overflow)
+{
 	sqlite3_stmt *stmt = st->stmt[DB_STMT_SESSION_LOG_INSERT];
 	int rc;
 
@@ -190,10 +198,46 @@ int store_session_log_end(struct store *st, const char *key, const char *channel
 	rc = rc ? : db_bind_text(stmt, "$outcome", outcome);
 	rc = rc ? : db_bind_int64(stmt, "$started_at", started_at);
 	rc = rc ? : db_bind_int64(stmt, "$now", store_now());
+	rc = rc ? : db_bind_text(stmt, "$overflow", overflow && *overflow ? overflow : NULL);
 	rc = rc ? : db_step_done(stmt, "logging a session's end");
 	db_reset(stmt);
 	if (rc == 0)
 		LOGP(DSTORE, LOGL_DEBUG, "session(%s): ended %s at %s\n", key, outcome,
 		     last_position ? : "-");
 	return rc;
+}
+
+/* A db_collect() row of DB_STMT_SESSION_LOG_LIST; strings are children of the array. */
+static int session_log_row(void *list, void *elem, sqlite3_stmt *stmt)
+{
+	struct store_session_log *l = elem;
+
+	l->key = db_column_strdup(list, stmt, 0);
+	l->channel = db_column_strdup(list, stmt, 1);
+	l->entry = db_column_strdup(list, stmt, 2);
+	l->last_position = db_column_strdup(list, stmt, 3);
+	l->outcome = db_column_strdup(list, stmt, 4);
+	l->started_at = sqlite3_column_int64(stmt, 5);
+	l->ended_at = sqlite3_column_int64(stmt, 6);
+	l->overflow = db_column_strdup(list, stmt, 7);
+	return 0;
+}
+
+int store_session_log_list(struct store *st, void *ctx, unsigned limit,
+			   struct store_session_log **out, unsigned *n)
+{
+	sqlite3_stmt *stmt = st->stmt[DB_STMT_SESSION_LOG_LIST];
+	void *list;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = db_bind_int64(stmt, "$limit", limit ? limit : SESSION_LIST_DEFAULT);
+	rc = rc ? : db_collect(stmt, ctx, sizeof(struct store_session_log), session_log_row,
+			       "reading the session log", &list, n);
+	db_reset(stmt);
+	if (rc)
+		return rc;
+	*out = list;
+	return 0;
 }

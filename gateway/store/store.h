@@ -5,8 +5,8 @@
  * (later) the Open311 API share.  Every statement is prepared once when the
  * store opens (store/db.c), parameters are always bound, never pasted.
  * Schema and migrations live in store/db.c, cases in store/case.c, sessions in
- * store/session.c, inbound and outbound SMS and numbers in store/sms.c, the
- * check digit in store/case_id.c.
+ * store/session.c, inbound and outbound SMS and numbers in store/sms.c,
+ * announcements in store/announce.c, the check digit in store/case_id.c.
  *
  * Strings handed out are talloc'd under the ctx the caller passes; the store
  * keeps no pointer into them.  Functions return 0 or a negative errno:
@@ -30,7 +30,7 @@ enum store_sync {
 };
 
 /* The newest schema version; PRAGMA user_version of an up-to-date file. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Open (creating if needed) and migrate the database at path.  ":memory:" is
  * accepted for tests that need no file.  Returns NULL and logs on error. */
@@ -93,7 +93,14 @@ struct store_case {
 	int64_t created_at;	/* unix seconds */
 	int64_t updated_at;
 	unsigned followers;	/* number of followers, the reporter included */
+	char *overflow;		/* why the call came to Stoop (STORE_OVERFLOW_*), or NULL */
 };
+
+/* Why a call reached Stoop instead of an agent (the contact center's
+ * overflow reason), stored with the session log and with what was filed. */
+#define STORE_OVERFLOW_CLOSED		"closed"
+#define STORE_OVERFLOW_QUEUE_FULL	"queue_full"
+#define STORE_OVERFLOW_NO_ANSWER	"no_answer"
 
 /* What a channel knows when it files a case.  NULL fields are stored as NULL. */
 struct store_case_new {
@@ -108,6 +115,7 @@ struct store_case_new {
 	const char *flow_path;
 	const char *callback_window;
 	const char *reason;
+	const char *overflow;		/* STORE_OVERFLOW_*, or NULL */
 	bool no_dedup;			/* file a new case even if one matches */
 };
 
@@ -132,8 +140,9 @@ struct store_case_filter {
 	const char *kind;	/* one CASE_KIND_*, or NULL for any */
 	unsigned limit;		/* 0 means 100 */
 	unsigned offset;
+	bool oldest_first;	/* filing order (callbacks to make); not with phone */
 };
-/* Cases matching f, newest first.  *out is a talloc array under ctx of *n
+/* Cases matching f, newest first (or oldest first).  *out is a talloc array under ctx of *n
  * pointers (each case a child of the array). */
 int store_case_list(struct store *st, void *ctx, const struct store_case_filter *f,
 		    struct store_case ***out, unsigned *n);
@@ -207,6 +216,86 @@ int store_session_stale(struct store *st, void *ctx, int64_t cutoff, unsigned li
 int store_session_log_end(struct store *st, const char *key, const char *channel,
 			  const char *entry, const char *last_position, const char *outcome,
 			  int64_t started_at);
+/* The same with the overflow reason of the session (STORE_OVERFLOW_* or
+ * NULL; flow_inst_overflow()). */
+int store_session_log_end_overflow(struct store *st, const char *key, const char *channel,
+				   const char *entry, const char *last_position,
+				   const char *outcome, int64_t started_at, const char *overflow);
+struct store_session_log {
+	char *key;
+	char *channel;
+	char *entry;
+	char *last_position;
+	char *outcome;
+	char *overflow;
+	int64_t started_at;
+	int64_t ended_at;
+};
+/* The newest session log lines, newest first (tests, reports). */
+int store_session_log_list(struct store *st, void *ctx, unsigned limit,
+			   struct store_session_log **out, unsigned *n);
+
+/*
+ * Callbacks: a case of kind CASE_KIND_CALLBACK.  Marking one done or failed
+ * closes it with a history line "callback done: NOTE" / "callback failed:
+ * NOTE" by actor; its followers are not texted (the agent called them).
+ * -ENOENT: no such case; -EINVAL: not a callback, or already closed.
+ */
+int store_callback_mark(struct store *st, uint64_t id, bool done, const char *note,
+			const char *actor);
+
+/*
+ * Announcements (schema v5): a supervisor's message, said before the main
+ * menu on both channels while it is on.  At most one is on at a time:
+ * turning one on turns the one that was on off; each change is a history
+ * line.  Names are [a-z0-9_-], 1..32 characters.
+ */
+struct store_announcement_lang {
+	char *lang;
+	char *text;		/* what SMS sends (and a call's fallback), or NULL */
+	char *audio;		/* WAV path a call plays, or NULL */
+};
+struct store_announcement {
+	char *name;
+	uint64_t case_id;	/* the case "press 1 for updates" follows; 0: none */
+	bool active;
+	int64_t created_at;
+	int64_t updated_at;
+	struct store_announcement_lang *langs;	/* sorted by lang */
+	unsigned n_langs;
+};
+struct store_announcement_event {
+	int64_t at;
+	bool active;		/* turned on (true) or off */
+	char *actor;		/* "console", "stoopctl" ... */
+};
+bool store_announcement_name_valid(const char *name);
+/* Create it if new (off), then set what is given: text and/or audio for
+ * lang (NULL: leave as is; "" clears).  -EINVAL on a bad name or lang. */
+int store_announcement_set(struct store *st, const char *name, const char *lang,
+			   const char *text, const char *audio);
+/* The case its followers join (0: none).  -ENOENT: no such announcement or case. */
+int store_announcement_set_case(struct store *st, const char *name, uint64_t case_id);
+/* On or off, with a history line.  -ENOENT: no such announcement; turning
+ * on one without any text is -EINVAL (a resident would get nothing). */
+int store_announcement_set_active(struct store *st, const char *name, bool on, const char *actor);
+int store_announcement_get(struct store *st, void *ctx, const char *name,
+			   struct store_announcement **out);
+/* All, by name; *out a talloc array of *n pointers. */
+int store_announcement_list(struct store *st, void *ctx, struct store_announcement ***out,
+			    unsigned *n);
+int store_announcement_history(struct store *st, void *ctx, const char *name,
+			       struct store_announcement_event **out, unsigned *n);
+/* The announcement that is on now, or NULL (none, or the store failed).
+ * Owned by the store and valid until the next store call: it is read again
+ * only when another process wrote to the file (PRAGMA data_version) or this
+ * store changed an announcement, so a call per session costs one PRAGMA. */
+const struct store_announcement *store_announcement_active(struct store *st);
+/* Its text / audio in lang, else in fallback_lang, else NULL. */
+const char *store_announcement_text(const struct store_announcement *a, const char *lang,
+				    const char *fallback_lang);
+const char *store_announcement_audio(const struct store_announcement *a, const char *lang,
+				     const char *fallback_lang);
 
 /*
  * SMS (schema v3): what a text channel must never lose.

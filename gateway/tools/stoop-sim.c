@@ -8,7 +8,9 @@
  * exactly as the SMS channel does, so a conversation survives a restart of
  * the simulator.  Input and output formats are documented in README.md
  * ("Console simulator"); golden transcripts in tests/transcripts/ are its
- * output with --echo.
+ * output with --echo.  Business hours come from --hours (the `hours` node of
+ * a stoop.cfg, core/hours.c), the overflow reason of a call from
+ * --overflow, and '@announce' lines play the supervisor between texts.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
 
+#include "core/hours.h"
 #include "core/logging.h"
 #include "flow/flow.h"
 #include "store/store.h"
@@ -37,6 +40,7 @@ struct sim {
 	const char *lang;
 	const char *entry;
 	const char *recdir;
+	const char *overflow;	/* --overflow: why the call came here */
 	bool echo;
 	bool agents;
 	unsigned expiry_s;
@@ -219,8 +223,9 @@ static void print_end(struct sim *s)
 	if (s->outcome && s->ch == FLOW_CH_VOICE) {
 		char key[96];
 		snprintf(key, sizeof(key), "voice:%s", s->from);
-		store_session_log_end(s->st, key, "voice", flow_inst_entry(s->fi), flow_inst_position(s->fi),
-				      s->outcome, flow_inst_started_at(s->fi));
+		store_session_log_end_overflow(s->st, key, "voice", flow_inst_entry(s->fi),
+					       flow_inst_position(s->fi), s->outcome,
+					       flow_inst_started_at(s->fi), flow_inst_overflow(s->fi));
 	}
 	if (s->outcome) {
 		if (s->ch == FLOW_CH_VOICE && strcmp(s->outcome, "hangup") && strcmp(s->outcome, "transferred"))
@@ -245,15 +250,17 @@ static struct flow_inst *sim_new_inst(struct sim *s)
 		.lang = s->lang,
 		.entry = s->entry,
 		.recordings_dir = s->recdir,
+		.overflow = s->overflow,
 	};
 	return flow_inst_new(s->ctx, s->fs, s->st, &s->leg, &opts);
 }
 
 static void session_end(struct sim *s)
 {
-	store_session_log_end(s->st, session_key(s), flow_channel_name(s->ch), flow_inst_entry(s->fi),
-			      flow_inst_position(s->fi), s->outcome ? s->outcome : "expired",
-			      flow_inst_started_at(s->fi));
+	store_session_log_end_overflow(s->st, session_key(s), flow_channel_name(s->ch),
+				       flow_inst_entry(s->fi), flow_inst_position(s->fi),
+				       s->outcome ? s->outcome : "expired", flow_inst_started_at(s->fi),
+				       flow_inst_overflow(s->fi));
 	store_session_delete(s->st, session_key(s));
 }
 
@@ -333,18 +340,59 @@ static void advance_clock(unsigned secs, unsigned ms)
 		osmo_clock_override_add(CLOCK_REALTIME, secs + ms / 1000, (ms % 1000) * 1000000L);
 }
 
-static void sms_line(struct sim *s, const char *line)
+static int set_clock(const char *iso);
+
+/* "@announce NAME text LANG TEXT...", "... audio LANG PATH", "... case ID",
+ * "... on", "... off": what a supervisor does with stoopctl, between two
+ * texts of a transcript.  Prints nothing; a refusal goes to stderr. */
+static void announce_directive(struct sim *s, const char *args)
+{
+	char name[64], what[16], lang[16];
+	int used = 0, rc = -EINVAL;
+	uint64_t id;
+
+	if (sscanf(args, "%63s %15s %n", name, what, &used) < 2) {
+		fprintf(stderr, "stoop-sim: @announce NAME text|audio|case|on|off ...\n");
+		return;
+	}
+	args += used;
+	if (!strcmp(what, "on") || !strcmp(what, "off")) {
+		rc = store_announcement_set_active(s->st, name, what[1] == 'n', "stoop-sim");
+	} else if (!strcmp(what, "case")) {
+		rc = case_id_parse(args, &id);
+		rc = rc ? : store_announcement_set_case(s->st, name, id);
+	} else if ((!strcmp(what, "text") || !strcmp(what, "audio"))
+		   && sscanf(args, "%15s %n", lang, &used) == 1) {
+		rc = store_announcement_set(s->st, name, lang, what[0] == 't' ? args + used : NULL,
+					    what[0] == 'a' ? args + used : NULL);
+	}
+	if (rc < 0)
+		fprintf(stderr, "stoop-sim: @announce %s %s: refused (%s)\n", name, what, strerror(-rc));
+}
+
+/* Lines starting with '@' on either channel: true when line was one. */
+static bool directive(struct sim *s, const char *line)
 {
 	unsigned secs;
 
-	if (line[0] == '@') {
-		if (!strncmp(line, "@wait ", 6) && !parse_wait(line + 6, &secs)) {
-			advance_clock(secs, 0);
-			return;
-		}
-		fprintf(stderr, "stoop-sim: unknown directive '%s' (@wait 30m)\n", line);
+	if (line[0] != '@')
+		return false;
+	if (!strncmp(line, "@wait ", 6) && !parse_wait(line + 6, &secs))
+		advance_clock(secs, 0);
+	else if (!strncmp(line, "@clock ", 7) && !set_clock(line + 7))
+		;
+	else if (!strncmp(line, "@announce ", 10))
+		announce_directive(s, line + 10);
+	else
+		fprintf(stderr, "stoop-sim: unknown directive '%s' (@wait 30m, @clock ISO, @announce ...)\n",
+			line);
+	return true;
+}
+
+static void sms_line(struct sim *s, const char *line)
+{
+	if (directive(s, line))
 		return;
-	}
 	if (sms_load(s) < 0)
 		return;
 	flow_inst_text(s->fi, line);
@@ -387,6 +435,8 @@ static void voice_line(struct sim *s, const char *line)
 	unsigned secs;
 	const char *p;
 
+	if (directive(s, line))
+		return;
 	if (flow_inst_ended(s->fi)) {
 		fprintf(stderr, "stoop-sim: the call has ended\n");
 		return;
@@ -412,14 +462,11 @@ static void voice_line(struct sim *s, const char *line)
 
 static int set_clock(const char *iso)
 {
-	struct tm tm = { 0 };
 	struct timespec now;
-	char *end = strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm);
-	time_t t;
+	int64_t t;
 
-	if (!end || (*end && strcmp(end, "Z")))
+	if (stoop_hours_parse_clock(iso, &t) < 0)
 		return -EINVAL;
-	t = timegm(&tm);
 	osmo_clock_override_enable(CLOCK_REALTIME, true);
 	now = *osmo_clock_override_gettimespec(CLOCK_REALTIME);
 	osmo_clock_override_add(CLOCK_REALTIME, t - now.tv_sec, -now.tv_nsec);
@@ -438,9 +485,15 @@ static void usage(FILE *f)
 		"  --recordings DIR   where voice recordings go (default /tmp)\n"
 		"  --session-expiry N SMS session expiry, e.g. 30m (default 30m)\n"
 		"  --clock ISO        fix the clock, e.g. 2026-11-23T10:00:00Z\n"
+		"  --hours FILE       business hours: the `hours` node of a stoop.cfg\n"
+		"                     (default: none, always open)\n"
+		"  --overflow REASON  the call overflowed from the contact center:\n"
+		"                     closed, queue_full or no_answer ($overflow)\n"
 		"  --agents           agents answer transfers (default: none available)\n"
 		"  --echo             print each input line as '> line' (transcripts)\n"
 		"SMS input: one text per line; '@wait 40m' lets time pass.\n"
+		"Either channel: '@clock ISO' sets the clock, '@announce NAME text LANG TEXT',\n"
+		"'@announce NAME audio LANG PATH', '@announce NAME case ID', '@announce NAME on|off'.\n"
 		"Voice input: keys (1, 123#), 'wait' (the timeout fires), 'record 8s', 'hangup'.\n");
 }
 
@@ -451,11 +504,14 @@ int main(int argc, char **argv)
 		{ "flows", 1, NULL, 'F' }, { "prompts", 1, NULL, 'P' }, { "lang", 1, NULL, 'l' },
 		{ "entry", 1, NULL, 'e' }, { "recordings", 1, NULL, 'r' }, { "session-expiry", 1, NULL, 'x' },
 		{ "clock", 1, NULL, 'k' }, { "agents", 0, NULL, 'a' }, { "echo", 0, NULL, 'E' },
+		{ "hours", 1, NULL, 'H' }, { "overflow", 1, NULL, 'o' },
 		{ "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	struct sim s = { .expiry_s = 1800, .entry = "main", .recdir = "/tmp" };
 	const char *datadir = getenv("STOOP_DATADIR") ? getenv("STOOP_DATADIR") : STOOP_DATADIR;
 	const char *db = getenv("STOOP_DB"), *flows = NULL, *prompts = NULL, *channel = NULL;
+	const char *hours_file = NULL;
+	struct stoop_hours *hours;
 	struct flow_load_opts lo = { 0 };
 	char line[8192];
 	int c, rc = 0;
@@ -484,6 +540,15 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'a': s.agents = true; break;
+		case 'H': hours_file = optarg; break;
+		case 'o':
+			if (strcmp(optarg, STORE_OVERFLOW_CLOSED) && strcmp(optarg, STORE_OVERFLOW_QUEUE_FULL)
+			    && strcmp(optarg, STORE_OVERFLOW_NO_ANSWER)) {
+				fprintf(stderr, "stoop-sim: --overflow is closed, queue_full or no_answer\n");
+				return 2;
+			}
+			s.overflow = optarg;
+			break;
 		case 'E': s.echo = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -508,6 +573,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "stoop-sim: the flows have errors\n");
 		return 1;
 	}
+	hours = stoop_hours_alloc(s.ctx);
+	if (hours_file && stoop_hours_read_file(hours, hours_file, stderr) != 0) {
+		fprintf(stderr, "stoop-sim: the hours in %s have errors\n", hours_file);
+		return 1;
+	}
+	flow_set_use_hours(s.fs, hours);
 	if (!db)
 		db = STOOP_STATEDIR "/stoop.db";
 	s.st = store_open(s.ctx, db, STORE_SYNC_FULL);

@@ -3,7 +3,7 @@
  * (SQLite in WAL mode, so this works while stoopd runs).
  *
  * It owns no logic of its own: validation is flow_set_load*() (flow/),
- * cases and sessions are store/store.h, and every table it prints is made
+ * cases, sessions, callbacks and announcements are store/store.h, and every table it prints is made
  * by core/console.c, the same text stoopd's telnet console shows.  Output
  * is deterministic (no colours, no timestamps in logs) so tests and scripts
  * can compare it.
@@ -61,6 +61,18 @@ static void print_help(FILE *out)
 		"  new-case SERVICE LOCATION [--description TEXT] [--phone NUMBER] [--lang L]\n"
 		"                      file a case by hand (channel \"console\")\n"
 		"  sessions            conversations in progress\n"
+		"  callbacks [--masked]\n"
+		"                      open callback requests, oldest first, with the number\n"
+		"                      to call (masked with --masked), window, language,\n"
+		"                      overflow reason, reason and flow path\n"
+		"  callback ID done|failed [NOTE...]\n"
+		"                      record the call back in the case's history (closes it)\n"
+		"  announcements       announcements: which is on, case, languages\n"
+		"  announcement NAME   one announcement with its texts and on/off history\n"
+		"  announcement NAME text LANG TEXT... | audio LANG WAV | case ID | on | off\n"
+		"                      set an announcement's text (SMS) or recording (calls)\n"
+		"                      per language, the case \"press 1\" follows, or turn it\n"
+		"                      on or off; a running stoopd sees it at the next session\n"
 		"\n"
 		"Options:\n"
 		"  -d, --db FILE       the store (default: $STOOP_DB, else %s/stoop.db)\n"
@@ -444,6 +456,142 @@ static int cmd_sessions(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Callbacks and announcements (the contact center)
+ */
+
+static int cmd_callbacks(int argc, char **argv)
+{
+	struct store_case_filter f = {
+		.kind = CASE_KIND_CALLBACK, .status = CASE_STATUS_OPEN, .oldest_first = true,
+		.limit = 1000,
+	};
+	struct store_case **cases;
+	struct store *st;
+	bool masked = false;
+	unsigned n;
+	int rc;
+
+	if (argc == 2 && !strcmp(argv[1], "--masked"))
+		masked = true;
+	else if (argc != 1)
+		return usage_error("%s", "usage: callbacks [--masked]");
+	st = open_store(false);
+	if (!st)
+		return EXIT_INVALID;
+	rc = store_case_list(st, ctl.ctx, &f, &cases, &n);
+	store_close(st);
+	if (rc < 0) {
+		fprintf(stderr, "stoopctl: %s\n", console_case_error(rc));
+		return EXIT_INVALID;
+	}
+	fputs(console_callbacks_table(ctl.ctx, cases, n, store_now(), !masked), stdout);
+	return 0;
+}
+
+static int cmd_callback(int argc, char **argv)
+{
+	struct store *st;
+	char *note = NULL;
+	uint64_t id;
+	int i, rc;
+
+	if (argc < 3 || (strcmp(argv[2], "done") && strcmp(argv[2], "failed")))
+		return usage_error("%s", "usage: callback ID done|failed [NOTE...]");
+	for (i = 3; i < argc; i++)
+		note = note ? talloc_asprintf_append(note, " %s", argv[i])
+			    : talloc_strdup(ctl.ctx, argv[i]);
+	if (parse_case_id(argv[1], &id) < 0)
+		return EXIT_INVALID;
+	st = open_store(false);
+	if (!st)
+		return EXIT_INVALID;
+	rc = store_callback_mark(st, id, !strcmp(argv[2], "done"), note, "stoopctl");
+	store_close(st);
+	if (rc < 0) {
+		fprintf(stderr, "stoopctl: %s: %" PRIu64 "\n", console_callback_error(rc), id);
+		return EXIT_INVALID;
+	}
+	printf("callback %" PRIu64 ": %s\n", id, argv[2]);
+	return 0;
+}
+
+static int cmd_announcements(int argc, char **argv)
+{
+	struct store_announcement **a;
+	struct store *st;
+	unsigned n;
+	int rc;
+
+	if (argc != 1)
+		return usage_error("announcements: unexpected argument '%s'", argv[1]);
+	st = open_store(false);
+	if (!st)
+		return EXIT_INVALID;
+	rc = store_announcement_list(st, ctl.ctx, &a, &n);
+	if (rc == 0)
+		fputs(console_announcements_table(ctl.ctx, a, n), stdout);
+	store_close(st);
+	if (rc < 0) {
+		fprintf(stderr, "stoopctl: %s\n", console_announcement_error(rc));
+		return EXIT_INVALID;
+	}
+	return 0;
+}
+
+static int cmd_announcement(int argc, char **argv)
+{
+	const char *name, *what, *done = NULL;
+	struct store *st;
+	char *text = NULL;
+	uint64_t id;
+	int i, rc;
+
+	if (argc < 2)
+		return usage_error("%s", "usage: announcement NAME [text LANG TEXT... | audio LANG WAV"
+				   " | case ID | on | off]");
+	name = argv[1];
+	what = argc > 2 ? argv[2] : NULL;
+	if (what && !((!strcmp(what, "text") && argc >= 5) || (!strcmp(what, "audio") && argc == 5)
+		      || (!strcmp(what, "case") && argc == 4)
+		      || ((!strcmp(what, "on") || !strcmp(what, "off")) && argc == 3)))
+		return usage_error("%s", "usage: announcement NAME [text LANG TEXT... | audio LANG WAV"
+				   " | case ID | on | off]");
+	if (what && !strcmp(what, "case") && parse_case_id(argv[3], &id) < 0)
+		return EXIT_INVALID;
+	st = open_store(!!what);
+	if (!st)
+		return EXIT_INVALID;
+	if (!what) {
+		rc = console_announcement_detail(ctl.ctx, st, name, &text);
+		if (rc == 0)
+			fputs(text, stdout);
+	} else if (!strcmp(what, "text")) {
+		for (i = 4; i < argc; i++)
+			text = text ? talloc_asprintf_append(text, " %s", argv[i])
+				    : talloc_strdup(ctl.ctx, argv[i]);
+		rc = store_announcement_set(st, name, argv[3], text, NULL);
+		done = "text set";
+	} else if (!strcmp(what, "audio")) {
+		rc = store_announcement_set(st, name, argv[3], NULL, argv[4]);
+		done = "recording set";
+	} else if (!strcmp(what, "case")) {
+		rc = store_announcement_set_case(st, name, id);
+		done = "case set";
+	} else {
+		rc = store_announcement_set_active(st, name, what[1] == 'n', "stoopctl");
+		done = what[1] == 'n' ? "ON from the next session" : "off";
+	}
+	store_close(st);
+	if (rc < 0) {
+		fprintf(stderr, "stoopctl: announcement %s: %s\n", name, console_announcement_error(rc));
+		return EXIT_INVALID;
+	}
+	if (done)
+		printf("announcement %s: %s\n", name, done);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -454,6 +602,10 @@ static const struct {
 	{ "set-status", cmd_set_status },
 	{ "new-case", cmd_new_case },
 	{ "sessions", cmd_sessions },
+	{ "callbacks", cmd_callbacks },
+	{ "callback", cmd_callback },
+	{ "announcements", cmd_announcements },
+	{ "announcement", cmd_announcement },
 };
 
 int main(int argc, char **argv)

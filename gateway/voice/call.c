@@ -211,7 +211,10 @@ static void queue_items(struct voice_call *c, const struct flow_item *items, uns
 			}
 			break;
 		case FLOW_ITEM_RECORDING:
-			/* reading a WAV in the loop would stall every call */
+			/* reading a WAV in the loop would stall every call.
+			 * TODO(voice): play items[i].value, a WAV path: a caller's
+			 * recording, or an announcement's `say $announce.audio`
+			 * (main.flow); the string is only valid during this call. */
 			LOGC(c, LOGL_DEBUG, "a recording in a say is not played back\n");
 			break;
 		case FLOW_ITEM_TEXT:

@@ -2,8 +2,9 @@
 # stoopctl_test.sh -- stoopctl's output and exit status, as scripts and
 # operators rely on them: `check` on good and broken flows, the case and
 # session tables (compared line by line, times replaced by TIME), status
-# changes with their history, and the exit codes 0 / 1 (invalid, not
-# found) / 2 (usage).  The flow error messages themselves are
+# changes with their history, callbacks (booked with stoop-sim) listed and
+# marked, announcements set up and turned on and off, and the exit codes
+# 0 / 1 (invalid, not found) / 2 (usage).  The flow error messages themselves are
 # tests/flow/errors.sh's business.  TAP lines on stdout.
 # Env: STOOP_SRCDIR, STOOP_BUILDDIR.
 set -u
@@ -164,6 +165,86 @@ run cases-bad-status 2 cases --status finished
 run sessions 0 sessions
 printf '%-22s %-32s %-8s %s\n0 sessions\n' session position age idle >"$tmp/sessions.expected"
 same sessions "$tmp/sessions.out"
+
+# Callbacks: one booked on a call that overflowed from a closed contact
+# center (stoop-sim, the after-hours menu, "3", "any time") and one by text.
+sim="${STOOP_BUILDDIR:?}/gateway/stoop-sim"
+printf '3\n4\n' | "$sim" --channel voice --from +15551230009 --db "$db" --entry afterhours \
+	--overflow closed --flows "$STOOP_SRCDIR/flows" --prompts "$STOOP_SRCDIR/prompts" \
+	--recordings "$tmp" >"$tmp/sim1.out" 2>&1
+printf 'AGENT\n1\n1\nNo water since noon\n' | "$sim" --channel sms --from +15551230008 --db "$db" \
+	--flows "$STOOP_SRCDIR/flows" --prompts "$STOOP_SRCDIR/prompts" >"$tmp/sim2.out" 2>&1
+cb1=$(sed -n 's/.*Your reference number is \([0-9]*\).*/\1/p' "$tmp/sim1.out" | head -1)
+cb2=$(sed -n 's/.*Your reference number is \([0-9]*\).*/\1/p' "$tmp/sim2.out" | head -1)
+[ -n "$cb1" ] && [ -n "$cb2" ]
+result $? "two callbacks booked with stoop-sim ($cb1, $cb2)" "$tmp/sim1.out"
+run callbacks 0 callbacks
+sed -i -E 's/^([0-9]+ +)[0-9]+[smhd]([0-9]+[smh])? +/\1WAIT     /' "$tmp/callbacks.out"
+cat >"$tmp/callbacks.expected" <<EOF
+id         waiting  status window    lang number           overflow   reason / path
+$cb1    WAIT     open   any       en   +15551230009     closed     -
+           afterhours.start>afterhours.announcement>afterhours.menu>agent.when>agent.reason>agent.file_callback
+$cb2    WAIT     open   morning   en   +15551230008     -          No water since noon
+           agent.connect>agent.unavailable>agent.choose>agent.when>agent.reason>agent.file_callback
+2 callbacks to make
+EOF
+same callbacks "$tmp/callbacks.out"
+run callbacks-masked 0 callbacks --masked
+grep -q '+155\*\*\*009' "$tmp/callbacks-masked.out" && ! grep -q 5551230009 "$tmp/callbacks-masked.out"
+result $? "callbacks --masked: numbers masked" "$tmp/callbacks-masked.out"
+run callback-failed 0 callback "$cb1" failed no answer, left a voicemail
+echo "callback $cb1: failed" >"$tmp/callback-failed.expected"
+same callback-failed "$tmp/callback-failed.out"
+run callback-again 1 callback "$cb1" done
+grep -q "^stoopctl: Not an open callback: $cb1\$" "$tmp/callback-again.err"
+result $? "callback-again: says why" "$tmp/callback-again.err"
+run callback-report 1 callback "$id1" done
+run callback-usage 2 callback "$cb2" finished
+run callback-done 0 callback "$cb2" done
+run callbacks-none 0 callbacks
+grep -q '^0 callbacks to make$' "$tmp/callbacks-none.out"
+result $? "callbacks: none left" "$tmp/callbacks-none.out"
+run case-cb1 0 case "$cb1"
+grep -qE "^  [0-9T:-]+Z +closed +stoopctl +callback failed: no answer, left a voicemail\$" \
+	"$tmp/case-cb1.out" && grep -q '^  overflow     closed$' "$tmp/case-cb1.out"
+result $? "case: the callback's history and overflow reason" "$tmp/case-cb1.out"
+sqlite3 "$db" "SELECT overflow FROM session_log WHERE key = 'voice:+15551230009'" >"$tmp/log.got"
+echo closed >"$tmp/log.expected"
+diff -u "$tmp/log.expected" "$tmp/log.got" >"$tmp/log.diff"
+result $? "the session log keeps the call's overflow reason" "$tmp/log.diff"
+
+# Announcements, as a supervisor sets them up.
+run ann-text 0 announcement water text en We know about the water main break on Broad St.
+run ann-text-es 0 announcement water text es Sabemos de la rotura en Broad St.
+run ann-audio 0 announcement water audio en /var/lib/stoop/water-en.wav
+run ann-case 0 announcement water case "$id1"
+run ann-case-bad 1 announcement water case "$bad"
+run ann-on 0 announcement water on
+echo "announcement water: ON from the next session" >"$tmp/ann-on.expected"
+same ann-on "$tmp/ann-on.out"
+run ann-name 1 announcement "Water!" text en x
+run ann-unknown 1 announcement nosuch on
+run ann-usage 2 announcement water loud
+run announcements 0 announcements
+cat >"$tmp/announcements.expected" <<EOF
+name             on   case       updated              languages
+water            ON   $id1    TIME en+audio es
+1 announcement
+EOF
+same announcements "$tmp/announcements.out"
+run ann-off 0 announcement water off
+run ann-show 0 announcement water
+cat >"$tmp/ann-show.expected" <<EOF
+announcement water: off
+  case      $id1
+  en        We know about the water main break on Broad St.
+            /var/lib/stoop/water-en.wav
+  es        Sabemos de la rotura en Broad St.
+history
+  TIME  on  stoopctl
+  TIME  off stoopctl
+EOF
+same ann-show "$tmp/ann-show.out"
 
 run no-command 2
 run unknown-command 2 frobnicate

@@ -17,6 +17,7 @@
 
 #include "testlib.h"
 #include "core/logging.h"
+#include "core/hours.h"
 #include "flow/flow.h"
 #include "store/store.h"
 #include "sms/sms_text.h"
@@ -371,6 +372,119 @@ static void test_call_return_and_save(struct flow_set *fs)
 	talloc_free(fi2);
 }
 
+/* The contact center's built-ins: $hours against the set's hours,
+ * $announce.* from the store, $overflow from the channel (kept across a
+ * save/restore and filed with a callback), and `follow case=`. */
+static const char cc_flow[] =
+	"flow cc\n"
+	"state start\n"
+	"  if $hours == closed goto closed\n"
+	"  say t.open\n"
+	"  goto news\n"
+	"state closed\n"
+	"  say t.closed\n"
+	"  goto news\n"
+	"state news\n"
+	"  if not $announce goto ask\n"
+	"  say $announce.text $announce.audio\n"
+	"  set c = $announce.case\n"
+	"  goto ask\n"
+	"state ask\n"
+	"  ask digits prompt=t.id min=1 max=9 var=id -> follow\n"
+	"state follow\n"
+	"  if $id == 1 goto book\n"
+	"  follow case=$id\n"
+	"  say t.follow $case.error $case.found\n"
+	"  goto ask\n"
+	"state book\n"
+	"  callback window=any reason=$overflow\n"
+	"  say t.booked $case.id\n"
+	"  end\n";
+
+static void test_contact_center(struct store *st)
+{
+	struct flow_set *fs = load_text("cc.flow", cc_flow, stderr);
+	struct flow_set *bad = NULL;
+	struct stoop_hours *h = stoop_hours_alloc(root);
+	struct flow_inst_opts o = { .channel = FLOW_CH_SMS, .caller = "+15550000077", .entry = "cc",
+				    .overflow = "queue_full" };
+	struct store_case_new req = { .service_code = "water", .location = "Broad St", .channel = "sms" };
+	struct store_case *c = NULL, *cb = NULL;
+	struct store_follower *fl = NULL;
+	struct flow_inst *fi, *fi2;
+	struct rec_leg r;
+	const char *why;
+	char *expect, *path;
+	uint8_t *blob;
+	size_t len;
+	unsigned n = 0;
+	uint64_t id;
+
+	CHECK(fs != NULL, "a flow with $hours, $announce.*, $overflow and follow loads");
+	path = write_file("setbuiltin.flow", "flow sb\nstate a\n  set hours = open\n  end\n");
+	CHECK(flow_set_load_files(root, (const char *[]){ path }, 1, NULL, "en", &bad, NULL) == 1,
+	      "a flow cannot set a built-in variable");
+	if (!fs)
+		return;
+	store_case_create(st, root, &req, &c, NULL);
+	id = c ? c->id : 0;
+
+	/* always open without hours; closed with hours that have no open day */
+	rec_init(&r);
+	fi = flow_inst_new(root, fs, st, &r.leg, &o);
+	flow_inst_text(fi, "hi");
+	CHECK(!strcmp(r.log, "say t.open;ask t.id;"), "no hours: open, no announcement (%s)", r.log);
+	CHECK(!strcmp(flow_inst_var(fi, "overflow"), "queue_full")
+	      && !strcmp(flow_inst_overflow(fi), "queue_full"), "$overflow is the channel's reason");
+	talloc_free(fi);
+	stoop_hours_set_timezone(h, "America/New_York", &why);
+	stoop_hours_set_closed(h, 0x7f);
+	flow_set_use_hours(fs, h);
+	store_announcement_set(st, "water", "en", "Water main break on Broad St.", "/rec/w.wav");
+	store_announcement_set_case(st, "water", id);
+	store_announcement_set_active(st, "water", true, "test");
+	rec_init(&r);
+	fi = flow_inst_new(root, fs, st, &r.leg, &o);
+	flow_inst_text(fi, "hi");
+	expect = talloc_asprintf(root, "say t.closed;say ~Water main break on Broad St. @/rec/w.wav;ask t.id;");
+	CHECK(!strcmp(r.log, expect), "closed, and the announcement: its text, its audio as a recording (%s)",
+	      r.log);
+	CHECK(!strcmp(flow_inst_var(fi, "c"), talloc_asprintf(root, "%llu", (unsigned long long)id)),
+	      "$announce.case is the case number");
+	flow_set_use_hours(fs, NULL);
+
+	/* follow: a typo, an unknown case, the announcement's case */
+	rec_reset(&r);
+	flow_inst_text(fi, "1000003");
+	CHECK(strstr(r.log, "say t.follow ~checkdigit ~no;") != NULL, "follow: a mistyped id (%s)", r.log);
+	rec_reset(&r);
+	flow_inst_text(fi, talloc_asprintf(root, "%llu", (unsigned long long)case_id_from_base(999999)));
+	CHECK(strstr(r.log, "say t.follow ~notfound ~no;") != NULL, "follow: no such case (%s)", r.log);
+	rec_reset(&r);
+	flow_inst_text(fi, talloc_asprintf(root, "%llu", (unsigned long long)id));
+	CHECK(strstr(r.log, "say t.follow ~ ~yes;") != NULL, "follow: found, no error (%s)", r.log);
+	CHECK(store_case_followers(st, root, id, &fl, &n) == 0 && n == 1
+	      && !strcmp(fl[0].phone, "+15550000077") && !strcmp(fl[0].channel, "sms"),
+	      "the caller follows the case now");
+
+	/* the reason survives a save/restore and goes with the callback */
+	flow_inst_save(fi, root, &blob, &len);
+	fi2 = flow_inst_restore(root, fs, st, &r.leg, blob, len);
+	CHECK(fi2 && flow_inst_overflow(fi2) && !strcmp(flow_inst_overflow(fi2), "queue_full"),
+	      "the overflow reason is saved with the session");
+	rec_reset(&r);
+	if (fi2)
+		flow_inst_text(fi2, "1");
+	CHECK(r.ended && !strcmp(r.ended, "completed"), "the callback is booked (%s)", r.log);
+	CHECK(fi2 && store_case_get(st, root, strtoull(flow_inst_var(fi2, "case.id"), NULL, 10), &cb) == 0
+	      && !strcmp(cb->overflow, "queue_full") && !strcmp(cb->reason, "queue_full")
+	      && !strcmp(cb->kind, CASE_KIND_CALLBACK) && strstr(cb->flow_path, "cc.book"),
+	      "the callback keeps the overflow reason and the flow path");
+	store_announcement_set_active(st, "water", false, "test");
+	talloc_free(fi);
+	talloc_free(fi2);
+}
+
 static void test_loop_guard(void)
 {
 	struct flow_set *fs = load_text("loop.flow",
@@ -490,6 +604,7 @@ int main(void)
 		test_failures(fs);
 		test_digits(fs, st);
 		test_call_return_and_save(fs);
+		test_contact_center(st);
 	}
 	test_loop_guard();
 	test_sms_size();

@@ -152,6 +152,20 @@ static const char data_v3[] =
 	" (2, '+15550001111', 'Closed.', 'notify', NULL, 'queued', 1600000600,"
 	"  1600000600, 1600000600);";
 
+/* v4, frozen: the way back of SMS. */
+static const char schema_v4[] =
+	"ALTER TABLE sms_in ADD COLUMN route TEXT;\n"
+	"ALTER TABLE sms_out ADD COLUMN via TEXT;\n"
+	"ALTER TABLE sms_out ADD COLUMN route TEXT;\n"
+	"PRAGMA user_version = 4;\n";
+
+/* What a v4 stoopd had on top of data_v3: a callback request. */
+static const char data_v4[] =
+	"INSERT INTO cases (id, kind, service_code, channel, phone, lang, status, flow_path,"
+	" callback_window, reason, created_at, updated_at) VALUES"
+	" (1000053, 'callback', 'callback', 'voice', '+15550002222', 'es', 'open',"
+	"  'main.menu>agent.when', 'morning', NULL, 1600000700, 1600000700);";
+
 /*
  * Helpers
  */
@@ -577,6 +591,39 @@ static void test_migrate_v3(void)
 	      && store_sms_out_get(st, ctx, id, &m) == 0 && str_eq(m->via, "smpp:north"),
 	      "a new notification goes the way the number's v3 text came");
 	talloc_free(m);
+	store_close(st);
+}
+
+/* A v4 file with a callback: v5 adds announcements and the overflow
+ * reason; the old callback has none and is still listed. */
+static void test_migrate_v4(void)
+{
+	char *path = tmp_path("v4.db");
+	struct store_case_filter f = { .kind = CASE_KIND_CALLBACK, .status = CASE_STATUS_OPEN,
+				       .oldest_first = true };
+	struct store_case **cases = NULL;
+	struct store *st;
+	unsigned n = 0;
+
+	CHECK(raw_exec(path, schema_v1) == 0 && raw_exec(path, data_v1) == 0
+	      && raw_exec(path, schema_v2) == 0 && raw_exec(path, data_v2) == 0
+	      && raw_exec(path, schema_v3) == 0 && raw_exec(path, data_v3) == 0
+	      && raw_exec(path, schema_v4) == 0 && raw_exec(path, data_v4) == 0, "a v4 file is built");
+	st = store_open(ctx, path, STORE_SYNC_FULL);
+	CHECK(st != NULL && store_schema_version(st) == STORE_SCHEMA_VERSION,
+	      "store_open migrates it to v%d", STORE_SCHEMA_VERSION);
+	if (!st)
+		return;
+	CHECK(str_eq(raw_schema(path), raw_schema(tmp_path("empty.db"))),
+	      "the migrated schema equals a new file's");
+	CHECK(store_case_list(st, ctx, &f, &cases, &n) == 0 && n == 1 && cases[0]->id == 1000053
+	      && cases[0]->overflow == NULL && str_eq(cases[0]->callback_window, "morning"),
+	      "the v4 callback is listed, without an overflow reason");
+	talloc_free(cases);
+	CHECK(store_announcement_active(st) == NULL, "no announcement is on after the migration");
+	CHECK(store_announcement_set(st, "water", "en", "Water main break.", NULL) == 0
+	      && store_announcement_set_active(st, "water", true, "test") == 0
+	      && store_announcement_active(st) != NULL, "announcements are writable after migration");
 	store_close(st);
 }
 
@@ -1599,6 +1646,172 @@ static void reader_child(const char *path, int go_fd, int out_fd)
 	_exit(res.errors ? 1 : 0);
 }
 
+/*
+ * The contact center: overflow reasons, callbacks, announcements
+ */
+
+static void test_overflow(struct store *st)
+{
+	struct store_case_new req = {
+		.kind = CASE_KIND_CALLBACK, .service_code = "callback", .channel = "voice",
+		.phone = "+15550007001", .lang = "es", .flow_path = "afterhours.menu>agent.when",
+		.callback_window = "evening", .overflow = STORE_OVERFLOW_QUEUE_FULL, .no_dedup = true,
+	};
+	struct store_session_log *log = NULL;
+	struct store_case *c = NULL;
+	unsigned n = 0;
+
+	CHECK(store_case_create(st, ctx, &req, &c, NULL) == 0 && str_eq(c->overflow, "queue_full")
+	      && str_eq(c->lang, "es") && str_eq(c->flow_path, "afterhours.menu>agent.when"),
+	      "a callback keeps its overflow reason, language and flow path");
+	talloc_free(c);
+	req = (struct store_case_new){ .service_code = "pothole", .location = "1 Elm St", .channel = "sms" };
+	CHECK(store_case_create(st, ctx, &req, &c, NULL) == 0 && c->overflow == NULL,
+	      "a case filed without one has none");
+	talloc_free(c);
+	CHECK(store_session_log_end_overflow(st, "voice:+15550007001", "voice", "afterhours",
+					     "agent.file_callback", "completed", T0, "no_answer") == 0
+	      && store_session_log_end(st, "sms:+15550007002", "sms", "main", "main.menu", "expired", T0) == 0,
+	      "session ends are logged with and without an overflow reason");
+	CHECK(store_session_log_list(st, ctx, 10, &log, &n) == 0 && n == 2 && log[0].overflow == NULL
+	      && str_eq(log[1].overflow, "no_answer") && str_eq(log[1].entry, "afterhours"),
+	      "the session log keeps the overflow reason (newest first)");
+	talloc_free(log);
+}
+
+static uint64_t file_callback(struct store *st, const char *phone, const char *window)
+{
+	struct store_case_new req = {
+		.kind = CASE_KIND_CALLBACK, .service_code = "callback", .channel = "sms",
+		.phone = phone, .lang = "en", .callback_window = window, .flow_path = "agent.when",
+	};
+	struct store_case *c = NULL;
+	uint64_t id = 0;
+
+	if (store_case_create(st, ctx, &req, &c, NULL) == 0)
+		id = c->id;
+	talloc_free(c);
+	return id;
+}
+
+static void test_callbacks(struct store *st)
+{
+	struct store_case_filter f = { .kind = CASE_KIND_CALLBACK, .status = CASE_STATUS_OPEN,
+				       .oldest_first = true };
+	struct store_case_filter bad = { .phone = "+1", .oldest_first = true };
+	struct store_case_event *ev = NULL;
+	struct store_case **cases = NULL;
+	uint64_t a, b, c, report;
+	unsigned n = 0, before = 0;
+
+	CHECK(store_case_list(st, ctx, &f, &cases, &before) == 0, "open callbacks are listed");
+	talloc_free(cases);
+	a = file_callback(st, "+15550008001", "morning");
+	clock_set(T0 + 60);
+	b = file_callback(st, "+15550008002", "any");
+	c = file_callback(st, "+15550008003", "evening");
+	report = file_case(st, "trash", "9 Oak St", "+15550008004", "sms", NULL);
+	CHECK(a && b && c && report, "three callbacks and a report filed");
+	CHECK(store_case_list(st, ctx, &f, &cases, &n) == 0 && n == before + 3
+	      && cases[before]->id == a && cases[before + 1]->id == b && cases[before + 2]->id == c,
+	      "open callbacks come oldest first, without the report");
+	talloc_free(cases);
+	CHECK(store_case_list(st, ctx, &bad, &cases, &n) == -EINVAL,
+	      "oldest first by phone is refused");
+	CHECK(store_callback_mark(st, b, true, "Reached, pothole explained", "stoopctl") == 0,
+	      "a callback is marked done");
+	CHECK(store_callback_mark(st, c, false, NULL, "console") == 0, "another is marked failed");
+	CHECK(store_callback_mark(st, b, false, NULL, "console") == -EINVAL,
+	      "a closed callback cannot be marked again");
+	CHECK(store_callback_mark(st, report, true, NULL, "console") == -EINVAL,
+	      "a report is not a callback");
+	CHECK(store_callback_mark(st, case_id_from_base(999999), true, NULL, "console") == -ENOENT,
+	      "no such case");
+	CHECK(store_case_list(st, ctx, &f, &cases, &n) == 0 && n == before + 1 && cases[before]->id == a,
+	      "only the unmarked one is left");
+	talloc_free(cases);
+	CHECK(store_case_history(st, ctx, b, &ev, &n) == 0 && n == 2
+	      && str_eq(ev[1].note, "callback done: Reached, pothole explained")
+	      && str_eq(ev[1].status, "closed") && str_eq(ev[1].actor, "stoopctl"),
+	      "done is in the history with the note and who");
+	talloc_free(ev);
+	CHECK(store_case_history(st, ctx, c, &ev, &n) == 0 && n == 2
+	      && str_eq(ev[1].note, "callback failed") && str_eq(ev[1].actor, "console"),
+	      "failed is in the history");
+	talloc_free(ev);
+	clock_set(T0);
+}
+
+static void test_announcements(struct store *st, const char *path)
+{
+	const struct store_announcement *on;
+	struct store_announcement *a = NULL, **list = NULL;
+	struct store_announcement_event *ev = NULL;
+	struct store *other;
+	uint64_t id = file_case(st, "water", "Broad St and 5th", "+15550009001", "sms", NULL);
+	unsigned n = 0;
+
+	CHECK(store_announcement_active(st) == NULL, "no announcement is on at first");
+	CHECK(store_announcement_set(st, "Water!", "en", "x", NULL) == -EINVAL
+	      && store_announcement_set(st, "water", "EN", "x", NULL) == -EINVAL,
+	      "bad names and languages are refused");
+	CHECK(store_announcement_set_active(st, "water", true, "test") == -ENOENT,
+	      "an unknown announcement cannot be turned on");
+	CHECK(store_announcement_set(st, "water", NULL, NULL, NULL) == 0
+	      && store_announcement_set_active(st, "water", true, "test") == -EINVAL,
+	      "one without any text cannot be turned on");
+	CHECK(store_announcement_set(st, "water", "en", "We know about the water main break.", NULL) == 0
+	      && store_announcement_set(st, "water", "es", "Sabemos de la rotura.", "/rec/water-es.wav") == 0
+	      && store_announcement_set(st, "water", "en", NULL, "/rec/water-en.wav") == 0,
+	      "texts and recordings per language");
+	CHECK(store_announcement_set_case(st, "water", case_id_from_base(999999)) == -ENOENT
+	      && store_announcement_set_case(st, "nosuch", id) == -ENOENT
+	      && store_announcement_set_case(st, "water", id) == 0,
+	      "the case must exist, and so must the announcement");
+	CHECK(store_announcement_set_active(st, "water", true, "console") == 0
+	      && (on = store_announcement_active(st)) && str_eq(on->name, "water") && on->case_id == id,
+	      "turned on, it is the active one");
+	on = store_announcement_active(st);
+	CHECK(str_eq(store_announcement_text(on, "es", "en"), "Sabemos de la rotura.")
+	      && str_eq(store_announcement_text(on, "fr", "en"), "We know about the water main break.")
+	      && str_eq(store_announcement_audio(on, "en", "en"), "/rec/water-en.wav")
+	      && str_eq(store_announcement_audio(on, "es", "en"), "/rec/water-es.wav"),
+	      "text and audio in a language, else the default language's");
+	CHECK(store_announcement_set(st, "snow", "en", "Trash pickup is a day late.", NULL) == 0
+	      && store_announcement_set_active(st, "snow", true, "stoopctl") == 0
+	      && str_eq(store_announcement_active(st)->name, "snow"),
+	      "turning another on makes it the active one");
+	CHECK(store_announcement_get(st, ctx, "water", &a) == 0 && !a->active && a->n_langs == 2
+	      && str_eq(a->langs[1].lang, "es") && str_eq(a->langs[1].audio, "/rec/water-es.wav"),
+	      "and the first one is off");
+	talloc_free(a);
+	CHECK(raw_int(path, "SELECT count(*) FROM announcements WHERE active = 1") == 1,
+	      "one row is on in the file");
+	CHECK(store_announcement_history(st, ctx, "water", &ev, &n) == 0 && n == 2 && ev[0].active
+	      && str_eq(ev[0].actor, "console") && !ev[1].active && str_eq(ev[1].actor, "stoopctl"),
+	      "the history says who turned it on, and who turned it off by turning another on");
+	talloc_free(ev);
+	CHECK(store_announcement_list(st, ctx, &list, &n) == 0 && n == 2 && str_eq(list[0]->name, "snow")
+	      && list[0]->active && str_eq(list[1]->name, "water"), "the list is by name");
+	talloc_free(list);
+
+	/* another process (stoopctl) turns it off: seen at the next read */
+	other = store_open(ctx, path, STORE_SYNC_NORMAL);
+	CHECK(other && store_announcement_set_active(other, "snow", false, "stoopctl") == 0,
+	      "a second connection turns it off");
+	CHECK(store_announcement_active(st) == NULL, "the first connection sees it off at once");
+	CHECK(other && store_announcement_set_active(other, "water", true, "stoopctl") == 0
+	      && store_announcement_active(st) && str_eq(store_announcement_active(st)->name, "water"),
+	      "and sees the other one on");
+	CHECK(store_announcement_set_active(st, "water", true, "console") == 0
+	      && store_announcement_history(st, ctx, "water", &ev, &n) == 0 && n == 3,
+	      "turning on what is on writes no history line");
+	talloc_free(ev);
+	store_close(other);
+	CHECK(store_announcement_set_active(st, "water", false, "console") == 0
+	      && store_announcement_active(st) == NULL, "off again");
+}
+
 static void test_concurrent_readers(void)
 {
 	char *path = tmp_path("concurrent.db");
@@ -1694,6 +1907,7 @@ int main(int argc, char **argv)
 	test_migrate_v1();
 	test_migrate_v2();
 	test_migrate_v3();
+	test_migrate_v4();
 	test_migrate_newer();
 
 	path = tmp_path("cases.db");
@@ -1706,6 +1920,16 @@ int main(int argc, char **argv)
 		test_list(st);
 		test_transactions(st, path);
 		test_sessions(st, path);
+		store_close(st);
+	}
+
+	path = tmp_path("cc.db");
+	st = store_open(ctx, path, STORE_SYNC_NORMAL);
+	CHECK(st != NULL, "open %s", "cc.db");
+	if (st) {
+		test_overflow(st);
+		test_callbacks(st);
+		test_announcements(st, path);
 		store_close(st);
 	}
 

@@ -9,7 +9,9 @@
 #   > line             a line typed into the simulator
 #   anything else      the simulator's exact output (it echoes the "> " lines)
 # The database starts empty for each transcript; the clock starts at
-# 2026-11-23T10:00:00Z unless ARGS give --clock.
+# 2026-11-23T10:00:00Z unless ARGS give --clock.  $SRC in ARGS is the source
+# tree (--hours $SRC/tests/transcripts/hours.cfg: the business hours the
+# hours transcripts use).
 # Usage: run.sh [FILE.t...]   (env STOOP_SRCDIR, STOOP_BUILDDIR)
 set -u
 src=${STOOP_SRCDIR:?}
@@ -45,7 +47,7 @@ for t in "$@"; do
 		case " $(cat "$args") " in *" --clock "*) clock="" ;; esac
 		# shellcheck disable=SC2046
 		"$sim" --echo --db "$work/stoop.db" --flows "$src/flows" --prompts "$src/prompts" \
-			--recordings "$work/rec" $clock $(cat "$args") \
+			--recordings "$work/rec" $clock $(sed "s|\$SRC|$src|g" "$args") \
 			<"$base.in" >>"$work/actual" 2>>"$work/stderr"
 		rc=$?
 		[ $rc -eq 0 ] || { status=1; echo "  segment $seg: stoop-sim exited $rc" >>"$work/why"; }

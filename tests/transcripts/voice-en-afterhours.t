@@ -12,6 +12,7 @@
 < listen keys=1234 timeout=6s
 > 1
 < play agent.will_call callback.morning agent.reference digit.1 digit.0 digit.0 digit.0 digit.0 digit.0 digit.2
+< sms City 311: we'll call you back in the morning. Your reference number is 1000002
 < play main.goodbye
 < hangup
 # end completed at main.goodbye

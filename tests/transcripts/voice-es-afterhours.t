@@ -19,6 +19,7 @@
 < listen keys=1234 timeout=6s
 > 3
 < play agent.will_call callback.evening agent.reference digit.1 digit.0 digit.0 digit.0 digit.0 digit.0 digit.2
+< sms City 311: we'll call you back in the evening. Your reference number is 1000002
 < play main.goodbye
 < hangup
 # end completed at main.goodbye
