@@ -43,6 +43,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/timer.h>
@@ -75,6 +76,18 @@ struct voice_channel {
 	unsigned next_id;
 	struct voice_stats stats;
 	struct voice_latency key_to_refer;	/* the flow's last key to the REFER */
+	struct llist_head files;	/* struct voice_file: WAVs said by path, kept */
+	unsigned n_files;
+};
+
+/* A WAV the flows say by its path (an announcement's), read once. */
+#define VOICE_FILE_CACHE	16
+struct voice_file {
+	struct llist_head list;
+	char *path;
+	time_t mtime;
+	off_t size;
+	struct voice_prompt *p;
 };
 
 /* What the flow waits for, from its last ask. */
@@ -169,6 +182,15 @@ static void call_schedule(struct voice_call *c)
 /*
  * Playback
  */
+static void queue_append(struct voice_call *c, const struct voice_prompt *p)
+{
+	if (c->q_len == c->q_alloc) {
+		c->q_alloc = c->q_alloc ? 2 * c->q_alloc : 16;
+		c->queue = talloc_realloc(c, c->queue, const struct voice_prompt *, c->q_alloc);
+	}
+	c->queue[c->q_len++] = p;
+}
+
 static void queue_prompt(struct voice_call *c, const char *id)
 {
 	const char *lang = flow_inst_lang(c->fi);
@@ -184,11 +206,57 @@ static void queue_prompt(struct voice_call *c, const char *id)
 		LOGC(c, LOGL_ERROR, "no prompt %s in %s: left out\n", id, lang);
 		return;
 	}
-	if (c->q_len == c->q_alloc) {
-		c->q_alloc = c->q_alloc ? 2 * c->q_alloc : 16;
-		c->queue = talloc_realloc(c, c->queue, const struct voice_prompt *, c->q_alloc);
+	queue_append(c, p);
+}
+
+/* A WAV the flow says by its path.  A caller's own recording (under
+ * recordings-dir) is read for this call only; any other file (an
+ * announcement's audio) is read once and kept for every call, again when
+ * the file changed; a file the channel keeps stays until stoopd stops, as
+ * a call may be playing it, so at most VOICE_FILE_CACHE are kept and any
+ * further one is read per call.  Reading a WAV of a few seconds takes a
+ * few milliseconds of the one loop, once. */
+static void queue_file(struct voice_call *c, const char *path)
+{
+	struct voice_channel *vc = c->vc;
+	const char *rdir = vc->cfg->recordings_dir;
+	size_t rlen = rdir ? strlen(rdir) : 0;
+	bool own = rlen && !strncmp(path, rdir, rlen) && path[rlen] == '/';
+	struct voice_file *f;
+	struct voice_prompt *p;
+	struct stat stt;
+	char why[160];
+
+	if (stat(path, &stt) < 0) {
+		vc->stats.prompts_missing++;
+		LOGC(c, LOGL_ERROR, "cannot play %s: %s\n", own ? "a recording" : path, strerror(errno));
+		return;
 	}
-	c->queue[c->q_len++] = p;
+	if (!own) {
+		llist_for_each_entry(f, &vc->files, list)
+			if (!strcmp(f->path, path) && f->mtime == stt.st_mtime && f->size == stt.st_size) {
+				queue_append(c, f->p);
+				return;
+			}
+	}
+	own = own || vc->n_files >= VOICE_FILE_CACHE;
+	p = voice_prompt_load_file(own ? (void *)c : (void *)vc, path, why, sizeof(why));
+	if (!p) {
+		vc->stats.prompts_missing++;
+		LOGC(c, LOGL_ERROR, "cannot play %s: %s\n", path, why);
+		return;
+	}
+	if (!own) {
+		f = talloc_zero(vc, struct voice_file);
+		f->path = talloc_strdup(f, path);
+		f->mtime = stt.st_mtime;
+		f->size = stt.st_size;
+		f->p = talloc_steal(f, p);
+		llist_add(&f->list, &vc->files);
+		vc->n_files++;
+		LOGC(c, LOGL_INFO, "%s: %u ms of audio, kept for every call\n", path, p->n_samples / 8);
+	}
+	queue_append(c, p);
 }
 
 static void queue_items(struct voice_call *c, const struct flow_item *items, unsigned n)
@@ -211,11 +279,8 @@ static void queue_items(struct voice_call *c, const struct flow_item *items, uns
 			}
 			break;
 		case FLOW_ITEM_RECORDING:
-			/* reading a WAV in the loop would stall every call.
-			 * TODO(voice): play items[i].value, a WAV path: a caller's
-			 * recording, or an announcement's `say $announce.audio`
-			 * (main.flow); the string is only valid during this call. */
-			LOGC(c, LOGL_DEBUG, "a recording in a say is not played back\n");
+			/* a caller's recording, or `say $announce.audio` */
+			queue_file(c, items[i].value);
 			break;
 		case FLOW_ITEM_TEXT:
 			break;
@@ -615,8 +680,8 @@ static void session_log(struct voice_call *c, const char *outcome)
 		return;
 	c->logged = true;
 	snprintf(key, sizeof(key), "voice:%s", c->caller);
-	store_session_log_end(c->vc->st, key, "voice", flow_inst_entry(c->fi), flow_inst_position(c->fi),
-			      outcome, flow_inst_started_at(c->fi));
+	store_session_log_end_overflow(c->vc->st, key, "voice", flow_inst_entry(c->fi), flow_inst_position(c->fi),
+				       outcome, flow_inst_started_at(c->fi), flow_inst_overflow(c->fi));
 }
 
 static void leg_end(struct flow_leg *leg, const char *outcome)
@@ -737,6 +802,29 @@ static void ring_expired(void *data)
 	call_answered(c);
 }
 
+/* Why the contact center sent a call here, from the Diversion reason
+ * (RFC 5806; voice/sip_divert.c maps History-Info causes to these): the
+ * agent did not answer, the queue was full, or the center is closed.  NULL
+ * for any other reason (unconditional: the route says what the call is). */
+static const char *overflow_reason(const char *r)
+{
+	static const char *const closed[] = {
+		"time-of-day", "unavailable", "out-of-service", "do-not-disturb", "away",
+	};
+	unsigned i;
+
+	if (!r)
+		return NULL;
+	if (!strcmp(r, "no-answer"))
+		return STORE_OVERFLOW_NO_ANSWER;
+	if (!strcmp(r, "user-busy") || !strcmp(r, "deflection"))
+		return STORE_OVERFLOW_QUEUE_FULL;
+	for (i = 0; i < ARRAY_SIZE(closed); i++)
+		if (!strcmp(r, closed[i]))
+			return STORE_OVERFLOW_CLOSED;
+	return NULL;
+}
+
 static const struct rtp_stream_ops call_rtp_ops = {
 	.fill = play_fill,
 	.audio = rtp_audio,
@@ -788,6 +876,7 @@ static int sip_incoming(struct sip_call *sc, const struct sip_call_info *info, v
 		opts.lang = num->lang;
 	opts.caller = c->caller;
 	opts.entry = c->entry;
+	opts.overflow = overflow_reason(info->diverted_from ? info->diversion_reason : NULL);
 	c->leg = (struct flow_leg){
 		.say = leg_say, .ask = leg_ask, .transfer = leg_transfer, .send_sms = leg_send_sms,
 		.end = leg_end, .priv = c,
@@ -891,6 +980,7 @@ struct voice_channel *voice_channel_alloc(void *ctx, struct store *st, const str
 	vc->sms = sms;
 	vc->cfg = cfg;
 	INIT_LLIST_HEAD(&vc->calls);
+	INIT_LLIST_HEAD(&vc->files);
 	vc->rtp = rtp_engine_alloc(vc, &cfg->rtp);
 	vc->ua = sip_ua_alloc(vc, &cfg->sip, &call_sip_ops, vc);
 	if (!vc->rtp || !vc->ua) {

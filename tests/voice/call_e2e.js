@@ -260,6 +260,36 @@ async function main() {
 	}
 	note('case ' + id2);
 
+	// 3. a supervisor's announcement with a recording, turned on while
+	// stoopd runs: played after the welcome; "1" follows its case
+	const water = stoopctl(['new-case', 'water', 'Broad St and 5th']);
+	const wid = ((water.stdout + water.stderr).match(/\b\d{7}\b/) || [''])[0];
+	const ann = wav('svc.graffiti');
+	const steps = [['text', 'en', 'We know about the water main break on Broad Street.'],
+		['audio', 'en', ann], ['case', wid], ['on']];
+	let annOk = wid !== '';
+	for (const st of steps) {
+		const r = stoopctl(['announcement', 'water_main'].concat(st));
+		annOk = annOk && r.status === 0;
+	}
+	check(annOk, 'stoopctl turns on an announcement with a recording, for case ' + wid, sqlite('SELECT * FROM announcements'));
+	const p3 = await rtppeer('announce', ['--seconds', '30']);
+	// the welcome (7.5 s), the announcement, "1 for updates" at 11.5 s;
+	// then 0 (an agent: none configured, the fallback) and 2 (the hours,
+	// goodbye)
+	const rc3 = await call('announce', '+15551230107', p3.port, '.'.repeat(10) + '1..0..2', 40);
+	p3.proc.kill('SIGTERM');
+	await p3.done;
+	check(rc3 === 0, 'call 3: the call with the announcement completes (exit ' + rc3 + ')', log().slice(-2000));
+	const a3 = heardStart(p3.out, ann, 10);
+	check(a3.corr > 0.9 && Math.abs(a3.lag_ms - 7550) < 700,
+		'the announcement\'s recording is played after the welcome', a3);
+	check(sqlite("SELECT count(*) FROM case_followers WHERE case_id = " + Number(wid) + " AND phone = '+15551230107'") === '1',
+		'"1" made the caller a follower of the announcement\'s case', sqlite('SELECT * FROM case_followers'));
+	check(/svc\.graffiti\.wav: \d+ ms of audio, kept for every call/.test(log()),
+		'stoopd read the recording once and keeps it for the next calls', log().slice(-1500));
+	stoopctl(['announcement', 'water_main', 'off']);
+
 	check(stoopd.exitCode === null, 'stoopd is still running');
 	stoopd.kill('SIGTERM');
 	for (let i = 0; i < 100 && stoopd.exitCode === null; i++)

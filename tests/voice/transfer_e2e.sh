@@ -11,7 +11,9 @@
 # Refer-To URI; success ends the flow "transferred" and stoopd hangs up;
 # every failure (and the timeout) runs the flow's fallback, whose keys then
 # work; a queue with no agent line falls back at once; `show calls` counts
-# it all.  TAP on stdout; every wait is bounded.  Env: STOOP_SRCDIR,
+# it all.  And the other way: a call the center's full queue diverts here
+# (Diversion reason=user-busy) runs the after-hours flow of its route, and
+# the session log and the callback it books keep the reason queue_full.  TAP on stdout; every wait is bounded.  Env: STOOP_SRCDIR,
 # STOOP_BUILDDIR.
 set -u
 export LC_ALL=C
@@ -74,6 +76,7 @@ voice
  rtp-ports $rtp $((rtp + 99))
  peer 127.0.0.1
  route 311 main
+ route diverted 3115550199 afterhours
  agent agents sip:agents@127.0.0.1:5999
  agent agents sip:agentes@127.0.0.1:5999 lang es
  transfer-timeout 1s
@@ -100,11 +103,14 @@ start_stoopd
 result $? "stoopd starts with agent lines in its voice node (SIP port $sip_port)" "$(tail -20 "$tmp/stoopd.log")"
 pids="$pids $stoopd_pid"
 
-# call NAME NUMBER KEYS MODE KEYS_AFTER: one call; rc is sipp's status.
-# KEYS and KEYS_AFTER: at least one key each ("-" for none after).
+# call NAME NUMBER KEYS MODE KEYS_AFTER [DIVERTED_FROM REASON]: one call;
+# rc is sipp's status.  KEYS and KEYS_AFTER: at least one key each ("-"
+# for none after); with DIVERTED_FROM the INVITE has a Diversion header.
 call() {
-	local k=$3 a=$5
-	printf 'SEQUENTIAL\n%s;%s;%s;%s;%s;%s\n' "$2" "${k%?}" "${k: -1}" "$4" "${a%?}" "${a: -1}" >"$tmp/$1.csv"
+	local k=$3 a=$5 h=X-Not-Diverted
+	[ -n "${6:-}" ] && h=Diversion
+	printf 'SEQUENTIAL\n%s;%s;%s;%s;%s;%s;%s;%s;%s\n' "$2" "${k%?}" "${k: -1}" "$4" "${a%?}" "${a: -1}" \
+		"$h" "${6:-0}" "${7:-none}" >"$tmp/$1.csv"
 	local try
 	for try in 1 2 3; do	# 254/255: sipp could not start (a port in use)
 		(cd "$tmp" && timeout 90 sipp -sf "$src/tests/voice/uac_transfer.xml" -inf "$tmp/$1.csv" \
@@ -178,6 +184,23 @@ wait_for 5 test "$(outcome $D)" = "completed|main.goodbye"
 result $? "that call ends after the fallback too" "$(outcome $D)"
 grep -q 'transfer: no answer within 1000 ms' "$tmp/stoopd.log"
 result $? "the log says the transfer timed out" "$(grep -i transfer "$tmp/stoopd.log" | tail -5)"
+
+# ------------------------------------------- overflow from the contact center
+# The center's queue is full: it diverts the call here (Diversion
+# reason=user-busy) from its queue's number, which routes to afterhours.
+F=+15551239006
+call overflow $F "3" none "4" 3115550199 user-busy
+result $rc "a call diverted from the queue (user-busy) books a callback in the after-hours flow (sipp: $rc)" \
+	"$(tail -15 "$tmp/overflow.out")" "$(grep -i 'call(' "$tmp/stoopd.log" | tail -5)"
+wait_for 5 test "$(q "SELECT overflow || '|' || last_position FROM session_log WHERE key = 'voice:$F'")" = \
+	"queue_full|main.goodbye"
+result $? "the session log keeps the overflow reason queue_full" \
+	"$(q "SELECT * FROM session_log WHERE key = 'voice:$F'")"
+[ "$(q "SELECT kind || '|' || overflow || '|' || callback_window FROM cases WHERE phone = '$F'")" = \
+  "callback|queue_full|any" ]
+result $? "and so does the callback it booked" "$(q "SELECT * FROM cases WHERE phone = '$F'")"
+grep -q "diverted from 3115550199: flow afterhours" "$tmp/stoopd.log"
+result $? "the diverted call ran the after-hours flow of its route" "$(grep 'diverted' "$tmp/stoopd.log" | tail -3)"
 
 # ------------------------------------------------------- the counters
 stats=$(show_calls)
