@@ -13,7 +13,8 @@
 # work; a queue with no agent line falls back at once; `show calls` counts
 # it all.  And the other way: a call the center's full queue diverts here
 # (Diversion reason=user-busy) runs the after-hours flow of its route, and
-# the session log and the callback it books keep the reason queue_full.  TAP on stdout; every wait is bounded.  Env: STOOP_SRCDIR,
+# the session log and the callback it books keep the reason queue_full;
+# the callback is confirmed by a text (SIP MESSAGE, same SIP port).  TAP on stdout; every wait is bounded.  Env: STOOP_SRCDIR,
 # STOOP_BUILDDIR.
 set -u
 export LC_ALL=C
@@ -80,6 +81,10 @@ voice
  agent agents sip:agents@127.0.0.1:5999
  agent agents sip:agentes@127.0.0.1:5999 lang es
  transfer-timeout 1s
+sip-sms
+ local-ip 127.0.0.1
+ local-port $sip_port
+ peer 127.0.0.1 port $sms_port
 EOF
 		: >"$tmp/stoopd.log"
 		"$stoopd" -c "$tmp/stoop.cfg" >>"$tmp/stoopd.log" 2>&1 &
@@ -93,6 +98,18 @@ EOF
 	done
 	return 1
 }
+
+# The SMS peer that takes the texts stoopd sends callers (a callback's
+# confirmation): sipp as a UAS on 127.0.0.1, 200 to every MESSAGE.
+for _ in 1 2 3 4 5; do
+	sms_port=$(random_port)
+	timeout 280 sipp -sf "$src/tests/sms/sip_uas.xml" -i 127.0.0.1 -p "$sms_port" -m 100 -nostdin \
+		-trace_msg -message_file "$tmp/sms.msg" >"$tmp/sms.out" 2>&1 &
+	sms_pid=$!
+	sleep 0.5
+	kill -0 "$sms_pid" 2>/dev/null && break
+done
+pids="$pids $sms_pid"
 
 # A case to check the status of, so that the transfer carries a case id.
 mkdir -p "$tmp/rec"
@@ -199,6 +216,11 @@ result $? "the session log keeps the overflow reason queue_full" \
 [ "$(q "SELECT kind || '|' || overflow || '|' || callback_window FROM cases WHERE phone = '$F'")" = \
   "callback|queue_full|any" ]
 result $? "and so does the callback it booked" "$(q "SELECT * FROM cases WHERE phone = '$F'")"
+wait_for 10 grep -q "^MESSAGE sip:$F@127.0.0.1:$sms_port" "$tmp/sms.msg"
+result $? "the callback is confirmed by a text to the caller (SIP MESSAGE on the same SIP port)" \
+	"$(tail -20 "$tmp/sms.msg" 2>/dev/null)"
+tr -d '\r' <"$tmp/sms.msg" | grep -q "^City 311: we'll call you back.*$(q "SELECT id FROM cases WHERE phone = '$F'")"
+result $? "the text names the callback's reference" "$(tr -d '\r' <"$tmp/sms.msg" | tail -5)"
 grep -q "diverted from 3115550199: flow afterhours" "$tmp/stoopd.log"
 result $? "the diverted call ran the after-hours flow of its route" "$(grep 'diverted' "$tmp/stoopd.log" | tail -3)"
 
