@@ -14,8 +14,8 @@
 # it all.  And the other way: a call the center's full queue diverts here
 # (Diversion reason=user-busy) runs the after-hours flow of its route, and
 # the session log and the callback it books keep the reason queue_full;
-# the callback is confirmed by a text (SIP MESSAGE, same SIP port).  TAP on stdout; every wait is bounded.  Env: STOOP_SRCDIR,
-# STOOP_BUILDDIR.
+# the callback is confirmed by a text (SIP MESSAGE, same SIP port).
+# TAP on stdout; every wait is bounded.  Env: STOOP_SRCDIR, STOOP_BUILDDIR.
 set -u
 export LC_ALL=C
 src=${STOOP_SRCDIR:?}
