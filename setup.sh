@@ -23,7 +23,7 @@ STOOP_DEBS="build-essential autoconf automake libtool pkg-config
 	espeak-ng sox libsofia-sip-ua-dev libsofia-sip-ua-glib-dev
 	libsmpp34-dev libspandsp-dev libsamplerate0-dev"
 # What only the tests need: the SIP peers (sipsak, sipp).
-STOOP_TEST_DEBS="sipsak sip-tester"
+STOOP_TEST_DEBS="sipsak sip-tester chromium"
 
 PREFIX=/usr/local
 JOBS=2
