@@ -22,8 +22,8 @@ STOOP_DEBS="build-essential autoconf automake libtool pkg-config
 	libosmocore-dev libtalloc-dev libsqlite3-dev sqlite3 libsndfile1-dev
 	espeak-ng sox libsofia-sip-ua-dev libsofia-sip-ua-glib-dev
 	libsmpp34-dev libspandsp-dev libsamplerate0-dev tzdata"
-# What only the tests need: the SIP peers (sipsak, sipp).
-STOOP_TEST_DEBS="sipsak sip-tester"
+# What only the tests need: the SIP peers (sipsak, sipp) and a browser for the dashboard.
+STOOP_TEST_DEBS="sipsak sip-tester chromium"
 
 PREFIX=/usr/local
 JOBS=2

@@ -52,6 +52,7 @@ struct app_smsc {
 #define APP_DEFAULT_SMS_DEDUP_S		10
 #define APP_DEFAULT_SMS_RATE		20	/* texts per number and minute */
 #define APP_DEFAULT_SMS_PARTS_S		120
+#define APP_STATS_REFRESH_S		5	/* gauges read from the store */
 
 struct app_cfg {
 	char *flows_dir;		/* every *.flow in it */
@@ -93,6 +94,7 @@ struct app {
 	struct voice_prompts *prompts;	/* the voice channel's audio */
 	struct voice_channel *voice;	/* NULL without a voice node */
 	struct osmo_timer_list sms_tick;
+	struct osmo_timer_list stats_tick;	/* gauges for statsd (core/main.c) */
 
 	struct timespec started;	/* CLOCK_MONOTONIC, for uptime */
 	bool quit;

@@ -5,8 +5,8 @@
  *   options -> logging -> VTY -> config file (-c, else the installed
  *   stoop.cfg if there is one, else the embedded defaults) -> the test
  *   clock of the business hours (STOOP_CLOCK) -> fd limit ->
- *   store (its directory is created) -> flows (every error as
- *   file:line:col) -> telnet console -> signals -> loop.
+ *   store (its directory is created) -> counters (core/stats.c) -> flows
+ *   (every error as file:line:col) -> telnet console -> signals -> loop.
  * Path defaults come from the build (STOOP_DATADIR, STOOP_STATEDIR,
  * STOOP_SYSCONFDIR in gateway/Makefile.am); the environment variables
  * STOOP_DATADIR and STOOP_DB override them so stoopd runs from a source
@@ -38,10 +38,13 @@
 
 #include <osmocom/core/application.h>
 #include <osmocom/core/msgb.h>
+#include <osmocom/core/rate_ctr.h>
 #include <osmocom/core/select.h>
+#include <osmocom/core/stats.h>
 #include <osmocom/core/utils.h>
 #include <osmocom/vty/logging.h>
 #include <osmocom/vty/misc.h>
+#include <osmocom/vty/stats.h>
 #include <osmocom/vty/telnet_interface.h>
 #include <osmocom/vty/vty.h>
 
@@ -49,6 +52,7 @@
 #include "core/glib_loop.h"
 #include "core/hours.h"
 #include "core/logging.h"
+#include "core/stats.h"
 #include "flow/flow.h"
 #include "store/store.h"
 #include "voice/prompts.h"
@@ -166,6 +170,40 @@ static void app_sms_tick(void *data)
 
 	sms_channel_tick(app->sms);
 	osmo_timer_schedule(&app->sms_tick, 1, 0);
+}
+
+/* The gauges core/stats.c cannot see for itself: calls up (the voice
+ * channel), SMS conversations and the outbound queue (the store; two
+ * indexed counts). */
+static void app_gauges_refresh(void *data)
+{
+	struct app *app = data;
+	unsigned n;
+
+	stoop_gauge_set(STOOP_GAUGE_CALLS_ACTIVE, app->voice ? voice_channel_stats(app->voice)->active : 0);
+	if (app->store && store_session_count(app->store, &n) == 0)
+		stoop_gauge_set(STOOP_GAUGE_SMS_SESSIONS, n);
+	if (app->store && store_sms_out_count(app->store, STORE_SMS_OUT_QUEUED, &n) == 0)
+		stoop_gauge_set(STOOP_GAUGE_SMS_QUEUED, n);
+}
+
+/* The gauges are read again every few seconds for the statsd reporter,
+ * which sends what they last held. */
+static void app_stats_tick(void *data)
+{
+	struct app *app = data;
+
+	app_gauges_refresh(app);
+	osmo_timer_schedule(&app->stats_tick, APP_STATS_REFRESH_S, 0);
+}
+
+static int app_start_stats(struct app *app)
+{
+	if (stoop_stats_init(app->ctx, app_gauges_refresh, app) < 0)
+		return -ENOMEM;
+	osmo_timer_setup(&app->stats_tick, app_stats_tick, app);
+	app_stats_tick(app);
+	return 0;
 }
 
 /* Do the sip-sms and voice nodes name the same address and port?  Then
@@ -614,6 +652,10 @@ int main(int argc, char **argv)
 	vty_init(&vty_info);
 	logging_vty_add_cmds();
 	osmo_talloc_vty_add_cmds();
+	/* `stats reporter statsd`, `stats interval`, `show stats` */
+	rate_ctr_init(root);
+	osmo_stats_init(root);
+	osmo_stats_vty_add_cmds();
 	stoop_vty_init();
 	sms_vty_init();
 	voice_vty_init();
@@ -626,6 +668,8 @@ int main(int argc, char **argv)
 
 	app_raise_nofile();
 	if (app_open_store(g_app) < 0)
+		exit(1);
+	if (app_start_stats(g_app) < 0)
 		exit(1);
 	if (app_load_flows(g_app) < 0)
 		exit(1);
@@ -654,6 +698,8 @@ int main(int argc, char **argv)
 	app_stop_sip(g_app);
 	glib_loop_fini();
 	telnet_exit();
+	osmo_timer_del(&g_app->stats_tick);
+	stoop_stats_fini();
 	store_close(g_app->store);
 	g_app->store = NULL;
 	LOGP(DMAIN, LOGL_NOTICE, "stoopd stopped\n");

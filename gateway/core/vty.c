@@ -9,7 +9,7 @@
  * store and the flow set are opened once (core/main.c).
  *
  * The console commands (`show cases`, `show case`, `case ... status`,
- * `show sessions`, `show flows`) read the store and the loaded flow set and
+ * `show sessions`, `show flows`, `show metrics`) read the store and the loaded flow set and
  * print the views of core/console.c, which stoopctl prints too.  Phone
  * numbers are always masked there.
  *
@@ -33,6 +33,7 @@
 #include "core/app.h"
 #include "core/console.h"
 #include "core/logging.h"
+#include "core/stats.h"
 #include "flow/flow.h"
 #include "store/store.h"
 #include "sms/sms.h"
@@ -604,6 +605,21 @@ DEFUN(show_flows, show_flows_cmd,
 	return CMD_SUCCESS;
 }
 
+DEFUN(show_metrics, show_metrics_cmd,
+      "show metrics",
+      SHOW_STR "Counters and gauges as Prometheus text (what /metrics serves)\n")
+{
+	char *text = stoop_metrics_prometheus(g_app);
+
+	if (!text) {
+		vty_out(vty, "%% Out of memory%s", VTY_NEWLINE);
+		return CMD_WARNING;
+	}
+	vty_out_text(vty, text);
+	talloc_free(text);
+	return CMD_SUCCESS;
+}
+
 void stoop_vty_init(void)
 {
 	install_element(CONFIG_NODE, &cfg_stoop_cmd);
@@ -627,6 +643,7 @@ void stoop_vty_init(void)
 	install_element_ve(&show_case_cmd);
 	install_element_ve(&show_sessions_cmd);
 	install_element_ve(&show_flows_cmd);
+	install_element_ve(&show_metrics_cmd);
 	install_element(ENABLE_NODE, &case_status_cmd);
 	install_element(ENABLE_NODE, &case_status_note_cmd);
 }

@@ -32,6 +32,7 @@
 #include "store/store.h"
 #include "sms/sms_text.h"
 #include "core/logging.h"
+#include "core/stats.h"
 
 #define FLOW_MAX_STEPS		10000	/* statements run per event */
 #define FLOW_MAX_DEPTH		8	/* nested calls */
@@ -300,6 +301,8 @@ static void finish(struct flow_inst *fi, const char *outcome)
 {
 	fi->wait = FI_ENDED;
 	LOGP(DFLOW, LOGL_DEBUG, "%s: ended (%s)\n", fi->state ? fi->state->position : "-", outcome);
+	if (!strcmp(outcome, "error"))
+		stoop_ctr_inc(STOOP_CTR_ERR_FLOW);
 	if (fi->leg->end)
 		fi->leg->end(fi->leg, outcome);
 }

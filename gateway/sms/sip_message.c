@@ -56,8 +56,10 @@ struct sip_message;
 
 #include "sms/sip_message.h"
 #include "sms/sms.h"
+#include "sms/sms_text.h"
 #include "store/store.h"
 #include "core/logging.h"
+#include "core/stats.h"
 #include "core/sofia.h"
 
 #define SIP_TRANSPORT_NAME	"sip"
@@ -241,6 +243,8 @@ static void handle_message(struct sip_message *sm, nua_handle_t *nh, const sip_t
 			sm->stats.duplicates++;
 		else
 			sm->stats.accepted++;
+		if (rc == 0)
+			stoop_ctr_inc(STOOP_CTR_SMS_IN_SIP);
 		respond(sm, nh, SIP_202_ACCEPTED, false);
 		LOGSM(LOGL_INFO, "MESSAGE from %s via %s: %s\n", stoop_mask_number(from), addr,
 		      rc == -EEXIST ? "had it already, 202 again" : "stored, 202");
@@ -248,6 +252,7 @@ static void handle_message(struct sip_message *sm, nua_handle_t *nh, const sip_t
 		return;
 	}
 	sm->stats.store_errors++;
+	stoop_ctr_inc(STOOP_CTR_ERR_SIP_SMS);
 	LOGSM(LOGL_ERROR, "MESSAGE from %s via %s not stored (%s): 500, the peer will retry\n",
 	      stoop_mask_number(from), addr, strerror(-rc));
 	respond(sm, nh, SIP_500_INTERNAL_SERVER_ERROR, false);
@@ -274,6 +279,15 @@ static void out_free(struct sip_out *o)
 		nua_handle_destroy(o->nh);
 	}
 	talloc_free(o);
+}
+
+/* What the text would cost as SMS, for the segments counter: a MESSAGE
+ * carries it whole, but the resident's phone receives it as SMS. */
+static unsigned sip_segments(const char *text)
+{
+	struct sms_size size;
+
+	return sms_text_size(text, true, &size) == 0 ? size.segments : 1;
 }
 
 static int sip_submit(struct sms_transport *t, const struct store_sms_out *msg)
@@ -310,6 +324,8 @@ static int sip_submit(struct sms_transport *t, const struct store_sms_out *msg)
 	llist_add_tail(&o->list, &sm->outs);
 	sm->n_outs++;
 	sm->stats.out++;
+	stoop_ctr_inc(STOOP_CTR_SMS_OUT_SIP);
+	stoop_ctr_add(STOOP_CTR_SEGMENTS_SIP, sip_segments(msg->text));
 	nua_message(o->nh,
 		    NUTAG_URL(uri),
 		    SIPTAG_FROM_STR(sm->cfg.from_uri),
@@ -364,6 +380,7 @@ static void handle_reply(struct sip_message *sm, struct sip_out *o, int status, 
 		break;
 	case SMS_OUT_PERMANENT:
 		sm->stats.out_permanent++;
+		stoop_ctr_inc(STOOP_CTR_ERR_SIP_SMS);
 		break;
 	}
 	snprintf(err, sizeof(err), "SIP %d %s", status, phrase ? phrase : "");

@@ -51,6 +51,7 @@
 #include "sms/sms_text.h"
 #include "store/store.h"
 #include "core/logging.h"
+#include "core/stats.h"
 
 #define SMPP_HDR_LEN		16
 #define SMPP_MAX_PDU		(64 * 1024)
@@ -256,6 +257,7 @@ static int esme_submit(struct sms_transport *t, const struct store_sms_out *out)
 	m = talloc_zero(e, struct smpp_msg);
 	m->out_id = out->id;
 	m->parts = n;
+	stoop_ctr_inc(STOOP_CTR_SMS_OUT_SMPP);
 	for (i = 0; i < n; i++) {
 		struct submit_sm_t sub;
 		struct smpp_pending *p;
@@ -295,6 +297,7 @@ static int esme_submit(struct sms_transport *t, const struct store_sms_out *out)
 		llist_add_tail(&p->list, &e->pending);
 		e->n_pending++;
 		e->stats.submit_out++;
+		stoop_ctr_inc(STOOP_CTR_SEGMENTS_SMPP);
 		if (e->cfg.mps)
 			e->tokens -= 1.0;
 	}
@@ -356,6 +359,7 @@ static uint32_t handle_deliver(struct smpp_esme *e, const struct deliver_sm_t *d
 		return ESME_ROK;
 	}
 	e->stats.deliver_in++;
+	stoop_ctr_inc(STOOP_CTR_SMS_IN_SMPP);
 	payload = find_tlv(d->tlv, TLVID_message_payload);
 	if (!len && payload) {
 		data = payload->value.octet;
@@ -420,6 +424,7 @@ static void handle_submit_resp(struct smpp_esme *e, const uint8_t *pdu, size_t l
 	memset(&r, 0, sizeof(r));
 	if (status == ESME_ROK && smpp34_unpack(SUBMIT_SM_RESP, &r, pdu, len) != 0) {
 		e->stats.malformed++;
+		stoop_ctr_inc(STOOP_CTR_ERR_SMPP);
 		LOGPE(e, LOGL_NOTICE, "malformed submit_sm_resp: %s\n", smpp34_strerror);
 		status = ESME_RSYSERR;
 	}
@@ -433,8 +438,10 @@ static void handle_submit_resp(struct smpp_esme *e, const uint8_t *pdu, size_t l
 			e->throttled_until = mono_now();
 			e->throttled_until.tv_sec += 1;
 			LOGPE(e, LOGL_INFO, "throttled by the SMSC: pausing 1 s\n");
-		} else
+		} else {
 			e->stats.submit_failed++;
+			stoop_ctr_inc(STOOP_CTR_ERR_SMPP);
+		}
 		part_result(e, p, status, (const char *)r.message_id);
 		return;
 	}
@@ -452,6 +459,7 @@ static void handle_pdu(struct smpp_esme *e, const uint8_t *pdu, size_t len, stru
 		memset(&d, 0, sizeof(d));
 		if (smpp34_unpack(DELIVER_SM, &d, pdu, len) != 0) {
 			e->stats.malformed++;
+			stoop_ctr_inc(STOOP_CTR_ERR_SMPP);
 			LOGPE(e, LOGL_NOTICE, "malformed deliver_sm (seq %u): %s\n", seq, smpp34_strerror);
 			acks[(*n_acks)++] = (struct smpp_ack){ seq, ESME_RINVMSGLEN };
 			destroy_tlv(d.tlv);
@@ -497,6 +505,7 @@ static void handle_pdu(struct smpp_esme *e, const uint8_t *pdu, size_t len, stru
 	case GENERIC_NACK: {
 		struct smpp_pending *p;
 		e->stats.generic_nacks++;
+		stoop_ctr_inc(STOOP_CTR_ERR_SMPP);
 		LOGPE(e, LOGL_NOTICE, "generic_nack from the SMSC: status 0x%08x seq %u\n", status, seq);
 		llist_for_each_entry(p, &e->pending, list) {
 			if (p->seq == seq) {
@@ -576,6 +585,7 @@ static int esme_read(struct smpp_esme *e)
 		uint32_t len = osmo_load32be(e->rbuf + off);
 		if (len < SMPP_HDR_LEN || len > SMPP_MAX_PDU) {
 			e->stats.malformed++;
+			stoop_ctr_inc(STOOP_CTR_ERR_SMPP);
 			malformed = true;
 			break;
 		}
@@ -756,6 +766,7 @@ static void st_binding(struct osmo_fsm_inst *fi, uint32_t event, void *data)
 		break;
 	case SMPP_EV_BIND_FAIL:
 		e->stats.bind_failures++;
+		stoop_ctr_inc(STOOP_CTR_ERR_SMPP);
 		osmo_fsm_inst_state_chg(fi, SMPP_ST_IDLE, 0, 0);
 		break;
 	case SMPP_EV_LINK_DOWN:
@@ -857,6 +868,7 @@ static void tick_cb(void *data)
 		if (ts_sec(&now) - ts_sec(&p->sent) < e->cfg.resp_timeout_s)
 			break;
 		e->stats.submit_timeouts++;
+		stoop_ctr_inc(STOOP_CTR_ERR_SMPP);
 		LOGPE(e, LOGL_NOTICE, "no submit_sm_resp for seq %u in %u s\n", p->seq, e->cfg.resp_timeout_s);
 		part_result(e, p, 0xffffffff, NULL);
 	}

@@ -37,6 +37,7 @@
 #include "flow/flow.h"
 #include "store/store.h"
 #include "core/logging.h"
+#include "core/stats.h"
 
 #define SMS_MAX_TRANSPORTS	4
 #define SMS_MAX_ATTEMPTS	8
@@ -446,6 +447,7 @@ static int process_text(struct sms_channel *sc, int64_t in_id, const char *msisd
 		if (!opted_out) {
 			char key[64];
 			sc->stats.opt_outs++;
+			stoop_ctr_inc(STOOP_CTR_OPT_OUTS);
 			LOGP(DSMS, LOGL_NOTICE, "sms(%s): opted out\n", stoop_mask_number(msisdn));
 			rc = store_number_set_optout(sc->st, msisdn, true);
 			if (rc >= 0)
@@ -456,6 +458,7 @@ static int process_text(struct sms_channel *sc, int64_t in_id, const char *msisd
 	case KW_START:
 	case KW_YES:
 		sc->stats.opt_ins++;
+		stoop_ctr_inc(STOOP_CTR_OPT_INS);
 		if (opted_out)
 			LOGP(DSMS, LOGL_NOTICE, "sms(%s): opted in again\n", stoop_mask_number(msisdn));
 		rc = store_number_set_optout(sc->st, msisdn, false);

@@ -20,6 +20,7 @@
 #include <osmocom/core/talloc.h>
 
 #include "core/logging.h"
+#include "core/stats.h"
 #include "db_int.h"
 
 /* The first base number: ids start at 7 digits, 100000 + check digit. */
@@ -325,6 +326,8 @@ int store_case_create(struct store *st, void *ctx, const struct store_case_new *
 	     req->channel ? : "-", stoop_mask_number(req->phone));
 	LOGP(DSTORE, LOGL_DEBUG, "case(%" PRIu64 "): location '%s' -> '%s', phone %s\n", id,
 	     req->location ? : "", location_norm ? : "", req->phone ? : "-");
+	stoop_ctr_inc(found ? STOOP_CTR_CASES_JOINED : strcmp(kind, CASE_KIND_CALLBACK)
+		      ? STOOP_CTR_CASES_CREATED : STOOP_CTR_CALLBACKS_BOOKED);
 	if (out)
 		*out = c;
 	if (joined)

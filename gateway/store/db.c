@@ -34,6 +34,7 @@
 #include <osmocom/core/utils.h>
 
 #include "core/logging.h"
+#include "core/stats.h"
 #include "db_int.h"
 
 /*
@@ -432,6 +433,7 @@ int db_error(sqlite3_stmt *stmt, const char *what)
 
 	LOGP(DSTORE, LOGL_ERROR, "store: %s failed: %s (%d)\n", what,
 	     sqlite3_errmsg(db), sqlite3_extended_errcode(db));
+	stoop_ctr_inc(STOOP_CTR_ERR_STORE);
 	return -EIO;
 }
 

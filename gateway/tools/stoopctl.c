@@ -4,7 +4,9 @@
  *
  * It owns no logic of its own: validation is flow_set_load*() (flow/),
  * cases, sessions, callbacks and announcements are store/store.h, and every table it prints is made
- * by core/console.c, the same text stoopd's telnet console shows.  Output
+ * by core/console.c, the same text stoopd's telnet console shows; the
+ * report's figures are store/report.c's, rendered by report/ (the same
+ * code as the dashboard).  Output
  * is deterministic (no colours, no timestamps in logs) so tests and scripts
  * can compare it.
  *
@@ -32,6 +34,8 @@
 #include "core/logging.h"
 #include "flow/flow.h"
 #include "store/store.h"
+#include "store/report.h"
+#include "report/report.h"
 #include "sms/sms.h"
 
 #define EXIT_INVALID	1
@@ -61,6 +65,10 @@ static void print_help(FILE *out)
 		"  new-case SERVICE LOCATION [--description TEXT] [--phone NUMBER] [--lang L]\n"
 		"                      file a case by hand (channel \"console\")\n"
 		"  sessions            conversations in progress\n"
+		"  report [--since 7d] [--csv]\n"
+		"                      volumes, containment, drop-off, callbacks, time to file,\n"
+		"                      SMS cost, for the time since (s, m, h, d; default 7d)\n"
+		"  dashboard           the supervisor's dashboard page (HTML) on stdout\n"
 		"  callbacks [--masked]\n"
 		"                      open callback requests, oldest first, with the number\n"
 		"                      to call (masked with --masked), window, language,\n"
@@ -592,6 +600,108 @@ static int cmd_announcement(int argc, char **argv)
 	return 0;
 }
 
+/* "7d", "36h", "90m", "600s" or plain seconds, at most 10 years. */
+static int parse_since(const char *s, int64_t *secs)
+{
+	char *end;
+	unsigned long long v;
+	int64_t unit = 1;
+
+	if (!*s || *s == '-')
+		return -EINVAL;
+	v = strtoull(s, &end, 10);
+	if (end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'd': unit = 86400; end++; break;
+	case 'h': unit = 3600; end++; break;
+	case 'm': unit = 60; end++; break;
+	case 's': end++; break;
+	case '\0': break;
+	default: return -EINVAL;
+	}
+	if (*end || v == 0 || v > 3650ULL * 86400 / unit)
+		return -EINVAL;
+	*secs = (int64_t)v * unit;
+	return 0;
+}
+
+/* The report's "now": the clock, or STOOP_NOW (unix seconds) so tests and
+ * reruns of an old report give the same figures. */
+static int64_t report_now(void)
+{
+	const char *env = getenv("STOOP_NOW");
+
+	return env && *env ? strtoll(env, NULL, 10) : store_now();
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct store_report *r;
+	struct store *st;
+	int64_t since = 7 * 86400, now;
+	bool csv = false;
+	char *text;
+	int c, rc;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "s:c", lo, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (parse_since(optarg, &since) < 0)
+				return usage_error("invalid --since '%s' (e.g. 7d, 24h, 90m)", optarg);
+			break;
+		case 'c':
+			csv = true;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return usage_error("report: unexpected argument '%s'", argv[optind]);
+	st = open_store(false);
+	if (!st)
+		return EXIT_INVALID;
+	now = report_now();
+	rc = store_report(st, ctl.ctx, now, now - since, &r);
+	store_close(st);
+	if (rc < 0) {
+		fprintf(stderr, "stoopctl: %s\n", console_case_error(rc));
+		return EXIT_INVALID;
+	}
+	text = csv ? stoop_report_csv(ctl.ctx, r) : stoop_report_text(ctl.ctx, r);
+	if (!text)
+		return EXIT_INVALID;
+	fputs(text, stdout);
+	return 0;
+}
+
+static int cmd_dashboard(int argc, char **argv)
+{
+	struct store *st;
+	char *html;
+
+	if (argc != 1)
+		return usage_error("dashboard: unexpected argument '%s'", argv[1]);
+	st = open_store(false);
+	if (!st)
+		return EXIT_INVALID;
+	html = stoop_dashboard_html(ctl.ctx, st, (time_t)report_now());
+	store_close(st);
+	if (!html) {
+		fprintf(stderr, "stoopctl: cannot read the store for the dashboard\n");
+		return EXIT_INVALID;
+	}
+	fputs(html, stdout);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -602,6 +712,8 @@ static const struct {
 	{ "set-status", cmd_set_status },
 	{ "new-case", cmd_new_case },
 	{ "sessions", cmd_sessions },
+	{ "report", cmd_report },
+	{ "dashboard", cmd_dashboard },
 	{ "callbacks", cmd_callbacks },
 	{ "callback", cmd_callback },
 	{ "announcements", cmd_announcements },

@@ -58,6 +58,7 @@
 #include "store/store.h"
 #include "sms/sms.h"
 #include "core/logging.h"
+#include "core/stats.h"
 
 #define LOGC(c, lvl, fmt, args...) \
 	LOGP(DRTP, lvl, "call(%u %s): " fmt, (c)->id, stoop_mask_number((c)->caller), ## args)
@@ -203,6 +204,7 @@ static void queue_prompt(struct voice_call *c, const char *id)
 		p = voice_prompt_get(c->vc->vp, lang, id);
 	if (!p) {
 		c->vc->stats.prompts_missing++;
+		stoop_ctr_inc(STOOP_CTR_ERR_PROMPT_MISSING);
 		LOGC(c, LOGL_ERROR, "no prompt %s in %s: left out\n", id, lang);
 		return;
 	}
@@ -393,6 +395,7 @@ static void record_start(struct voice_call *c)
 	c->rec = voice_recorder_open(c, c->rec_path, c->ask.max_record_ms, c->ask.silence_ms);
 	if (!c->rec) {
 		vc->stats.recording_errors++;
+		stoop_ctr_inc(STOOP_CTR_ERR_RECORDING);
 		LOGC(c, LOGL_ERROR, "cannot record to %s (%s): the flow goes on without\n", c->rec_path,
 		     strerror(errno));
 		c->asking = false;
@@ -419,8 +422,10 @@ static void record_finish(struct voice_call *c, const char *why)
 		LOGC(c, LOGL_INFO, "recorded %d ms (%s)\n", ms, why);
 		flow_inst_recorded(c->fi, c->rec_path, (unsigned)ms);
 	} else {
-		if (ms < 0)
+		if (ms < 0) {
 			c->vc->stats.recording_errors++;
+			stoop_ctr_inc(STOOP_CTR_ERR_RECORDING);
+		}
 		LOGC(c, LOGL_INFO, "recording ended with nothing said (%s)\n", why);
 		flow_inst_recorded(c->fi, "", 0);
 	}
@@ -582,8 +587,10 @@ static void leg_transfer(struct flow_leg *leg, const char *queue, const char *ca
 	int rc;
 
 	vc->stats.transfers++;
+	stoop_ctr_inc(STOOP_CTR_TRANSFERS_ASKED);
 	if (!a || !c->sip) {
 		vc->stats.transfers_unavailable++;
+		stoop_ctr_inc(STOOP_CTR_TRANSFERS_UNAVAILABLE);
 		LOGC(c, LOGL_NOTICE, "transfer to %s: %s, the flow's fallback runs\n", queue,
 		     a ? "the call is ending" : "no agent line for that queue");
 		transfer_fallback(c);
@@ -595,6 +602,7 @@ static void leg_transfer(struct flow_leg *leg, const char *queue, const char *ca
 		rc = sip_call_refer(c->sip, refer_to, header);
 	if (rc < 0) {
 		vc->stats.transfers_failed++;
+		stoop_ctr_inc(STOOP_CTR_TRANSFERS_FAILED);
 		LOGC(c, LOGL_ERROR, "transfer to %s: no REFER can go (%s), the flow's fallback runs\n",
 		     queue, strerror(-rc));
 		transfer_fallback(c);
@@ -626,6 +634,7 @@ static void transfer_expired(void *data)
 		return;
 	c->transferring = false;
 	c->vc->stats.transfers_timeout++;
+	stoop_ctr_inc(STOOP_CTR_TRANSFERS_TIMEOUT);
 	LOGC(c, LOGL_NOTICE, "transfer: no answer within %u ms, the flow's fallback runs\n",
 	     c->vc->cfg->transfer_timeout_ms);
 	transfer_fallback(c);
@@ -645,11 +654,13 @@ static void sip_transferred(struct sip_call *sc, int status, const char *phrase)
 	osmo_timer_del(&c->xfer);
 	if (status >= 200 && status < 300) {
 		c->vc->stats.transfers_ok++;
+		stoop_ctr_inc(STOOP_CTR_TRANSFERS_OK);
 		c->want_transfer_ok = true;
 		call_schedule(c);
 		return;
 	}
 	c->vc->stats.transfers_failed++;
+	stoop_ctr_inc(STOOP_CTR_TRANSFERS_FAILED);
 	LOGC(c, LOGL_NOTICE, "transfer failed (%d %s), the flow's fallback runs\n", status, phrase);
 	transfer_fallback(c);
 }
@@ -696,6 +707,7 @@ static void leg_end(struct flow_leg *leg, const char *outcome)
 	     flow_inst_position(c->fi), ms_since(&c->started) / 1000);
 	if (strcmp(outcome, "hangup")) {
 		c->vc->stats.completed++;
+		stoop_ctr_inc(STOOP_CTR_CALLS_COMPLETED);
 		c->hangup_when_quiet = true;
 	}
 }
@@ -893,6 +905,7 @@ static int sip_incoming(struct sip_call *sc, const struct sip_call_info *info, v
 	sip_call_set_priv(sc, c);
 	llist_add_tail(&c->list, &vc->calls);
 	vc->stats.calls++;
+	stoop_ctr_inc(STOOP_CTR_CALLS_TAKEN);
 	vc->stats.active++;
 	LOGC(c, LOGL_INFO, "to %s%s%s: flow %s, %s, RTP port %u%s\n", info->called ? info->called : "-",
 	     info->diverted_from ? " diverted from " : "", info->diverted_from ? info->diverted_from : "",
@@ -949,6 +962,7 @@ static void sip_ended(struct sip_call *sc, const char *reason)
 	}
 	if (c->fi && !flow_inst_ended(c->fi)) {
 		c->vc->stats.hangups++;
+		stoop_ctr_inc(STOOP_CTR_CALLS_HANGUP);
 		LOGC(c, LOGL_INFO, "caller left (%s) at %s\n", reason, flow_inst_position(c->fi));
 		flow_inst_hangup(c->fi);
 		session_log(c, "hangup");

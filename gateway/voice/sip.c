@@ -61,6 +61,7 @@ struct sip_call;
 #include "voice/sip.h"
 #include "voice/sip_int.h"
 #include "core/logging.h"
+#include "core/stats.h"
 #include "core/sofia.h"
 
 #define SIP_UA_ALLOW		"INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY"
@@ -511,12 +512,14 @@ static void handle_invite(struct sip_ua *ua, nua_handle_t *nh, const sip_t *sip)
 	ua->stats.invites++;
 	if (ua->shutting_down) {
 		ua->stats.refused_busy++;
+		stoop_ctr_inc(STOOP_CTR_CALLS_REFUSED);
 		refuse(ua, nh, SIP_503_SERVICE_UNAVAILABLE, NULL, true, NULL);
 		return;
 	}
 	if (!source_allowed(ua, addr, sizeof(addr))) {
 		ua->stats.refused_peer++;
 		LOGUA(LOGL_NOTICE, "INVITE from %s refused with 403: not a configured peer\n", addr);
+		stoop_ctr_inc(STOOP_CTR_CALLS_REFUSED);
 		refuse(ua, nh, SIP_403_FORBIDDEN, NULL, false, NULL);
 		return;
 	}
@@ -524,6 +527,7 @@ static void handle_invite(struct sip_ua *ua, nua_handle_t *nh, const sip_t *sip)
 		ua->stats.refused_busy++;
 		LOGUA(LOGL_NOTICE, "INVITE from %s refused with 503: %u calls up, the most max-calls allows\n",
 		      addr, ua->n_calls);
+		stoop_ctr_inc(STOOP_CTR_CALLS_REFUSED);
 		refuse(ua, nh, SIP_503_SERVICE_UNAVAILABLE, NULL, true, NULL);
 		return;
 	}
@@ -535,6 +539,7 @@ static void handle_invite(struct sip_ua *ua, nua_handle_t *nh, const sip_t *sip)
 	if (rc < 0) {
 		ua->stats.refused_other++;
 		LOGUA(LOGL_NOTICE, "INVITE %s from %s refused with %d: %s\n", c->call_id, addr, status, phrase);
+		stoop_ctr_inc(STOOP_CTR_CALLS_REFUSED);
 		refuse(ua, nh, status, phrase, NULL, false, status == 415 ? "application/sdp" : NULL);
 		talloc_free(c);
 		return;
@@ -554,6 +559,7 @@ static void handle_invite(struct sip_ua *ua, nua_handle_t *nh, const sip_t *sip)
 			      status, why);
 			snprintf(warning, sizeof(warning), "%d stoop \"%s\"",
 				 err == SIP_SDP_NO_CODEC ? 305 : err == SIP_SDP_NO_AUDIO ? 304 : 399, why);
+			stoop_ctr_inc(STOOP_CTR_CALLS_REFUSED);
 			refuse(ua, nh, status, phrase, warning, false, NULL);
 			talloc_free(c);
 			return;
@@ -590,6 +596,7 @@ static void handle_invite(struct sip_ua *ua, nua_handle_t *nh, const sip_t *sip)
 		c->owned = false;
 		c->nh = NULL;
 		nua_handle_bind(nh, NULL);
+		stoop_ctr_inc(STOOP_CTR_CALLS_REFUSED);
 		refuse(ua, nh, SIP_503_SERVICE_UNAVAILABLE, NULL, true, NULL);
 		call_free(c);
 		return;
