@@ -22,6 +22,7 @@
 #include "sms/smpp.h"
 #include "sms/sip_message.h"
 #include "voice/call.h"
+#include "api/api.h"
 
 struct flow_set;
 
@@ -33,6 +34,7 @@ enum stoop_vty_node {
 	SMSC_NODE,
 	SIP_SMS_NODE,
 	VOICE_NODE,
+	OPEN311_NODE,
 };
 
 /* One configured SMSC (`smsc NAME` in stoop.cfg) and its ESME. */
@@ -69,6 +71,8 @@ struct app_cfg {
 	struct sip_message_config sip;	/* its settings (peers a talloc array) */
 	bool voice_on;			/* a `voice` node was configured */
 	struct voice_config voice;	/* its settings (peers a talloc array) */
+	bool open311_on;		/* an `open311` node was configured */
+	struct open311_config open311;	/* its settings */
 
 	/* Where these were configured ("stoop.cfg:7"), to name the line when
 	 * the flow set turns out to have no such language or target; NULL for
@@ -89,6 +93,7 @@ struct app {
 	struct sip_message *sip_sms;	/* SMS over SIP MESSAGE, if configured */
 	struct voice_prompts *prompts;	/* the voice channel's audio */
 	struct voice_channel *voice;	/* NULL without a voice node */
+	struct open311 *open311;	/* the HTTP API, NULL without an open311 node */
 	struct osmo_timer_list sms_tick;
 
 	struct timespec started;	/* CLOCK_MONOTONIC, for uptime */
@@ -105,6 +110,9 @@ struct app_smsc *app_smsc_find(const char *name);
 void voice_vty_init(void);
 /* Fill in what a voice node has unless configured (addresses, ports). */
 void voice_vty_defaults(void);
+
+/* api/api_vty.c: the `open311` node, api keys, `show open311`. */
+void open311_vty_init(void);
 
 /* core/vty.c */
 void stoop_vty_init(void);
