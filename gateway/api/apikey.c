@@ -1,7 +1,7 @@
 /* apikey.c -- the Open311 API's keys: making one, and telling whether a
  * key a request carries is one of the valid keys.
  *
- * A key is "s311_" and 48 hex digits from getrandom() (osmo_get_rand_id),
+ * A key is "s311_" and 48 hex digits from getrandom() (libosmocore's osmo_get_rand_id() stops at 16 bytes),
  * shown once on the console when it is made and never stored: the store
  * (store/api_key.c) keeps a random 16-byte salt and SHA-256(salt ":" key),
  * both in hex.  SHA-256 is GnuTLS's (gnutls_hash_fast), the library
@@ -13,13 +13,13 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
-#include <osmocom/gsm/gsm_utils.h>
 
 #include "api/api.h"
 #include "core/logging.h"
@@ -131,7 +131,8 @@ char *api_key_create(void *ctx, struct store *st, const char *name, int *rc)
 		*rc = -EINVAL;
 		return NULL;
 	}
-	if (osmo_get_rand_id(rnd, sizeof(rnd)) < 0 || osmo_get_rand_id(salt_bytes, sizeof(salt_bytes)) < 0) {
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)
+	    || getrandom(salt_bytes, sizeof(salt_bytes), 0) != sizeof(salt_bytes)) {
 		*rc = -EIO;
 		return NULL;
 	}
