@@ -21,9 +21,12 @@ set -eu
 STOOP_DEBS="build-essential autoconf automake libtool pkg-config
 	libosmocore-dev libtalloc-dev libsqlite3-dev sqlite3 libsndfile1-dev
 	espeak-ng sox libsofia-sip-ua-dev libsofia-sip-ua-glib-dev
-	libsmpp34-dev libspandsp-dev libsamplerate0-dev tzdata"
-# What only the tests need: the SIP peers (sipsak, sipp) and a browser for the dashboard.
-STOOP_TEST_DEBS="sipsak sip-tester chromium"
+	libsmpp34-dev libspandsp-dev libsamplerate0-dev tzdata
+	libmicrohttpd-dev libjansson-dev libgnutls28-dev"
+# What only the tests need: the SIP peers (sipsak, sipp), the HTTP client
+# of the Open311 tests (curl), the HTTP load generator of its bench (wrk)
+# and a browser for the dashboard (chromium).
+STOOP_TEST_DEBS="sipsak sip-tester curl wrk chromium"
 
 PREFIX=/usr/local
 JOBS=2

@@ -22,6 +22,7 @@
 #include "sms/smpp.h"
 #include "sms/sip_message.h"
 #include "voice/call.h"
+#include "api/api.h"
 
 struct flow_set;
 struct stoop_hours;
@@ -35,6 +36,7 @@ enum stoop_vty_node {
 	SIP_SMS_NODE,
 	VOICE_NODE,
 	HOURS_NODE,
+	OPEN311_NODE,
 };
 
 /* One configured SMSC (`smsc NAME` in stoop.cfg) and its ESME. */
@@ -72,6 +74,8 @@ struct app_cfg {
 	struct sip_message_config sip;	/* its settings (peers a talloc array) */
 	bool voice_on;			/* a `voice` node was configured */
 	struct voice_config voice;	/* its settings (peers a talloc array) */
+	bool open311_on;		/* an `open311` node was configured */
+	struct open311_config open311;	/* its settings */
 
 	/* Where these were configured ("stoop.cfg:7"), to name the line when
 	 * the flow set turns out to have no such language or target; NULL for
@@ -93,6 +97,7 @@ struct app {
 	struct sip_message *sip_sms;	/* SMS over SIP MESSAGE, if configured */
 	struct voice_prompts *prompts;	/* the voice channel's audio */
 	struct voice_channel *voice;	/* NULL without a voice node */
+	struct open311 *open311;	/* the HTTP API, NULL without an open311 node */
 	struct osmo_timer_list sms_tick;
 	struct osmo_timer_list stats_tick;	/* gauges for statsd (core/main.c) */
 
@@ -113,6 +118,8 @@ void voice_vty_defaults(void);
 
 /* core/cc_vty.c: the `hours` node, `show hours`, announcements, callbacks. */
 void cc_vty_init(void);
+/* api/api_vty.c: the `open311` node, api keys, `show open311`. */
+void open311_vty_init(void);
 
 /* core/vty.c */
 void stoop_vty_init(void);

@@ -159,6 +159,7 @@ static void app_set_defaults(struct app *app)
 	};
 	INIT_LLIST_HEAD(&cfg->voice.routes);
 	INIT_LLIST_HEAD(&cfg->voice.agents);
+	open311_config_defaults(app, &cfg->open311);
 	cfg->sip = (struct sip_message_config){
 		.local_port = SIP_MESSAGE_DEFAULT_PORT,
 	};
@@ -660,6 +661,7 @@ int main(int argc, char **argv)
 	sms_vty_init();
 	voice_vty_init();
 	cc_vty_init();
+	open311_vty_init();
 
 	if (app_read_config(g_app) < 0)
 		exit(1);
@@ -677,6 +679,14 @@ int main(int argc, char **argv)
 		exit(1);
 	if (app_start_voice(g_app) < 0)
 		exit(1);
+	if (g_app->cfg.open311_on) {
+		g_app->open311 = open311_start(g_app, &g_app->cfg.open311, g_app->store, g_app->flows,
+					       g_app->sms);
+		if (!g_app->open311) {
+			LOGP(DMAIN, LOGL_FATAL, "Cannot start the Open311 API (see above), stoopd not started\n");
+			exit(1);
+		}
+	}
 
 	/* After the config: `line vty` / `bind` may have moved it. */
 	rc = telnet_init_default(root, NULL, APP_DEFAULT_VTY_PORT);
@@ -695,6 +705,8 @@ int main(int argc, char **argv)
 	while (!g_app->quit)
 		glib_loop_iterate();
 
+	open311_stop(g_app->open311);
+	g_app->open311 = NULL;
 	app_stop_sip(g_app);
 	glib_loop_fini();
 	telnet_exit();

@@ -54,6 +54,12 @@ const char *flow_set_default_lang(const struct flow_set *fs);
 bool flow_set_has_lang(const struct flow_set *fs, const char *lang);
 /* Languages with a catalog, default first; NULL after the last. */
 const char *flow_set_lang(const struct flow_set *fs, unsigned idx);
+/* The SMS keywords whose line sets var to the literal value (`keyword
+ * POTHOLE BACHE -> report.quick service=pothole`: "service", "pothole"),
+ * upper case, in file order: at most max into words (pointers into fs).
+ * Returns how many.  The Open311 API lists them as a service's keywords. */
+unsigned flow_set_keyword_words(const struct flow_set *fs, const char *var, const char *value,
+				const char **words, unsigned max);
 /* Does "flow" or "flow.state" name an entry point? */
 bool flow_set_has_target(const struct flow_set *fs, const char *target);
 /* The business hours $hours is read against (core/hours.h); NULL or never

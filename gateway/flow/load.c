@@ -324,6 +324,27 @@ const char *flow_set_lang(const struct flow_set *fs, unsigned idx)
 	return idx < fs->n_catalogs ? fs->catalogs[idx]->lang : NULL;
 }
 
+unsigned flow_set_keyword_words(const struct flow_set *fs, const char *var, const char *value,
+				const char **words, unsigned max)
+{
+	unsigned f, k, o, w, n = 0;
+
+	for (f = 0; f < fs->n_flows; f++) {
+		const struct flow *fl = fs->flows[f];
+		for (k = 0; k < fl->n_keywords; k++) {
+			const struct flow_keyword *kw = &fl->keywords[k];
+			for (o = 0; o < kw->n_sets; o++) {
+				if (strcmp(kw->sets[o].key, var) || kw->sets[o].val.is_var
+				    || strcmp(kw->sets[o].val.text, value))
+					continue;
+				for (w = 0; w < kw->n_words && n < max; w++)
+					words[n++] = kw->words[w];
+			}
+		}
+	}
+	return n;
+}
+
 bool flow_set_has_target(const struct flow_set *fs, const char *target)
 {
 	return flow_set_resolve(fs, NULL, target) != NULL;

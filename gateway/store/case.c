@@ -66,6 +66,13 @@ static struct store_case *case_from_row(void *ctx, sqlite3_stmt *stmt)
 	c->updated_at = sqlite3_column_int64(stmt, DB_CASE_COL_UPDATED_AT);
 	c->followers = sqlite3_column_int(stmt, DB_CASE_COL_FOLLOWERS);
 	c->overflow = db_column_strdup(c, stmt, DB_CASE_COL_OVERFLOW);
+	c->has_position = sqlite3_column_type(stmt, DB_CASE_COL_LAT) != SQLITE_NULL
+			  && sqlite3_column_type(stmt, DB_CASE_COL_LON) != SQLITE_NULL;
+	c->lat = sqlite3_column_double(stmt, DB_CASE_COL_LAT);
+	c->lon = sqlite3_column_double(stmt, DB_CASE_COL_LON);
+	c->media_url = db_column_strdup(c, stmt, DB_CASE_COL_MEDIA_URL);
+	c->status_notes = db_column_strdup(c, stmt, DB_CASE_COL_STATUS_NOTES);
+	c->agency_responsible = db_column_strdup(c, stmt, DB_CASE_COL_AGENCY);
 	return c;
 }
 
@@ -219,6 +226,14 @@ static int case_insert(struct store *st, uint64_t id, int64_t now, const char *k
 	rc = rc ? : db_bind_text(stmt, "$callback_window", req->callback_window);
 	rc = rc ? : db_bind_text(stmt, "$reason", req->reason);
 	rc = rc ? : db_bind_text(stmt, "$overflow", req->overflow);
+	rc = rc ? : db_bind_text(stmt, "$media_url", req->media_url);
+	if (req->has_position) {
+		rc = rc ? : db_bind_double(stmt, "$lat", req->lat);
+		rc = rc ? : db_bind_double(stmt, "$lon", req->lon);
+	} else {
+		rc = rc ? : db_bind_null(stmt, "$lat");
+		rc = rc ? : db_bind_null(stmt, "$lon");
+	}
 	rc = rc ? : db_step_done(stmt, "inserting a case");
 	db_reset(stmt);
 	return rc;
@@ -387,6 +402,52 @@ int store_case_list(struct store *st, void *ctx, const struct store_case_filter 
 		return rc;
 	*out = list;
 	return 0;
+}
+
+int store_case_query(struct store *st, void *ctx, const struct store_case_query *q,
+		     struct store_case ***out, unsigned *n)
+{
+	sqlite3_stmt *stmt = st->stmt[DB_STMT_CASE_QUERY];
+	const char *kind = q->kind ? q->kind : CASE_KIND_REQUEST;
+	void *list;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!case_kind_valid(kind))
+		return -EINVAL;
+	rc = db_bind_text(stmt, "$kind", kind);
+	rc = rc ? : db_bind_text(stmt, "$service_code", q->service_code);
+	rc = rc ? : (q->start ? db_bind_int64(stmt, "$start", q->start) : db_bind_null(stmt, "$start"));
+	rc = rc ? : (q->end ? db_bind_int64(stmt, "$end", q->end) : db_bind_null(stmt, "$end"));
+	rc = rc ? : (q->closed >= 0 ? db_bind_int64(stmt, "$closed", q->closed ? 1 : 0)
+		     : db_bind_null(stmt, "$closed"));
+	rc = rc ? : db_bind_int64(stmt, "$limit", q->limit ? q->limit : CASE_LIST_DEFAULT);
+	rc = rc ? : db_bind_int64(stmt, "$offset", q->offset);
+	rc = rc ? : db_collect(stmt, ctx, sizeof(struct store_case *), case_list_row,
+			       "querying cases", &list, n);
+	db_reset(stmt);
+	if (rc)
+		return rc;
+	*out = list;
+	return 0;
+}
+
+int store_case_set_public(struct store *st, uint64_t id, const char *status_notes,
+			  const char *agency_responsible)
+{
+	sqlite3_stmt *stmt = st->stmt[DB_STMT_CASE_SET_PUBLIC];
+	int rc;
+
+	rc = db_bind_int64(stmt, "$id", (int64_t)id);
+	rc = rc ? : db_bind_int64(stmt, "$now", store_now());
+	rc = rc ? : db_bind_text(stmt, "$status_notes", status_notes);
+	rc = rc ? : db_bind_text(stmt, "$agency", agency_responsible);
+	rc = rc ? : db_step_done(stmt, "changing a case's public notes");
+	if (!rc && sqlite3_changes(st->db) == 0)
+		rc = -ENOENT;
+	db_reset(stmt);
+	return rc;
 }
 
 int store_case_count(struct store *st, unsigned *n)

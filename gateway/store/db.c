@@ -210,6 +210,27 @@ static const char schema_v5[] =
 	"CREATE INDEX cases_callbacks ON cases (kind, status, id) WHERE kind = 'callback';\n"
 	"PRAGMA user_version = 5;\n";
 
+/* v6: the Open311 API (gateway/api/).  A case filed through the API may
+ * carry a position (WGS84 lat/long) and a photo's URL; status_notes and
+ * agency_responsible are what the API shows the public about its handling
+ * (set through the API's update extension; every change is also a history
+ * line).  api_keys holds the keys of the CRM and other writers as salted
+ * SHA-256 (hex); a revoked key keeps its row, with revoked_at. */
+static const char schema_v6[] =
+	"ALTER TABLE cases ADD COLUMN lat REAL;\n"
+	"ALTER TABLE cases ADD COLUMN lon REAL;\n"
+	"ALTER TABLE cases ADD COLUMN media_url TEXT;\n"
+	"ALTER TABLE cases ADD COLUMN status_notes TEXT;\n"
+	"ALTER TABLE cases ADD COLUMN agency_responsible TEXT;\n"
+	"CREATE TABLE api_keys (\n"
+	"	name TEXT PRIMARY KEY,\n"
+	"	salt TEXT NOT NULL,\n"
+	"	hash TEXT NOT NULL,\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	revoked_at INTEGER\n"
+	");\n"
+	"PRAGMA user_version = 6;\n";
+
 /*
  * Statements
  */
@@ -218,7 +239,8 @@ static const char schema_v5[] =
 	"c.id, c.kind, c.service_code, c.location, c.location_norm, c.description," \
 	" c.recording, c.channel, c.phone, c.lang, c.status, c.flow_path," \
 	" c.callback_window, c.reason, c.created_at, c.updated_at," \
-	" (SELECT count(*) FROM case_followers f WHERE f.case_id = c.id), c.overflow"
+	" (SELECT count(*) FROM case_followers f WHERE f.case_id = c.id), c.overflow," \
+	" c.lat, c.lon, c.media_url, c.status_notes, c.agency_responsible"
 
 #define CASE_FILTER \
 	" AND ($status IS NULL OR c.status = $status)" \
@@ -246,10 +268,10 @@ static const char *const stmt_sql[_NUM_DB_STMT] = {
 	[DB_STMT_CASE_INSERT] =
 		"INSERT INTO cases (id, kind, service_code, location, location_norm,"
 		" description, recording, channel, phone, lang, status, flow_path,"
-		" callback_window, reason, created_at, updated_at, overflow)"
+		" callback_window, reason, created_at, updated_at, overflow, lat, lon, media_url)"
 		" VALUES ($id, $kind, $service_code, $location, $location_norm,"
 		" $description, $recording, $channel, $phone, $lang, 'open', $flow_path,"
-		" $callback_window, $reason, $now, $now, $overflow)",
+		" $callback_window, $reason, $now, $now, $overflow, $lat, $lon, $media_url)",
 	[DB_STMT_CASE_BY_ID] = "SELECT " CASE_COLUMNS " FROM cases c WHERE c.id = $id",
 	[DB_STMT_CASE_STATUS] = "SELECT status FROM cases WHERE id = $id",
 	/* "status <> 'closed'" as in the partial index cases_dedup */
@@ -273,6 +295,19 @@ static const char *const stmt_sql[_NUM_DB_STMT] = {
 	[DB_STMT_CASE_COUNT] = "SELECT count(*) FROM cases",
 	[DB_STMT_CASE_SET_STATUS] =
 		"UPDATE cases SET status = $status, updated_at = $now WHERE id = $id",
+	[DB_STMT_CASE_SET_PUBLIC] =
+		"UPDATE cases SET status_notes = coalesce($status_notes, status_notes),"
+		" agency_responsible = coalesce($agency, agency_responsible), updated_at = $now"
+		" WHERE id = $id",
+	/* the API's requests list: newest first by id (filing order), so a
+	 * page of the newest cases stops after $limit + $offset rows */
+	[DB_STMT_CASE_QUERY] =
+		"SELECT " CASE_COLUMNS " FROM cases c WHERE c.kind = $kind"
+		" AND ($service_code IS NULL OR c.service_code = $service_code)"
+		" AND ($start IS NULL OR c.created_at >= $start)"
+		" AND ($end IS NULL OR c.created_at <= $end)"
+		" AND ($closed IS NULL OR (c.status = 'closed') = $closed)"
+		" ORDER BY c.id DESC LIMIT $limit OFFSET $offset",
 	[DB_STMT_CASE_TOUCH] = "UPDATE cases SET updated_at = $now WHERE id = $id",
 	[DB_STMT_HISTORY_INSERT] =
 		"INSERT INTO case_history (case_id, at, status, note, actor)"
@@ -378,6 +413,15 @@ static const char *const stmt_sql[_NUM_DB_STMT] = {
 		" WHERE id = $id AND state IN ('sent', 'delivered')",
 	[DB_STMT_SMS_OUT_COUNT] = "SELECT count(*) FROM sms_out WHERE state = $state",
 
+	[DB_STMT_API_KEY_ADD] =
+		"INSERT INTO api_keys (name, salt, hash, created_at) VALUES ($name, $salt, $hash, $now)"
+		" ON CONFLICT (name) DO UPDATE SET salt = excluded.salt, hash = excluded.hash,"
+		" created_at = excluded.created_at, revoked_at = NULL WHERE revoked_at IS NOT NULL",
+	[DB_STMT_API_KEY_REVOKE] =
+		"UPDATE api_keys SET revoked_at = $now WHERE name = $name AND revoked_at IS NULL",
+	[DB_STMT_API_KEY_LIST] =
+		"SELECT name, salt, hash, created_at, revoked_at FROM api_keys ORDER BY name",
+
 	[DB_STMT_NUMBER_GET] =
 		"SELECT msisdn, lang, opted_out, updated_at FROM numbers WHERE msisdn = $msisdn",
 	[DB_STMT_NUMBER_SET_OPTOUT] =
@@ -470,6 +514,28 @@ int db_bind_int64(sqlite3_stmt *stmt, const char *name, int64_t val)
 	if (idx < 1)
 		return -EIO;
 	if (sqlite3_bind_int64(stmt, idx, val) != SQLITE_OK)
+		return db_error(stmt, name);
+	return 0;
+}
+
+int db_bind_double(sqlite3_stmt *stmt, const char *name, double val)
+{
+	int idx = db_param(stmt, name);
+
+	if (idx < 1)
+		return -EIO;
+	if (sqlite3_bind_double(stmt, idx, val) != SQLITE_OK)
+		return db_error(stmt, name);
+	return 0;
+}
+
+int db_bind_null(sqlite3_stmt *stmt, const char *name)
+{
+	int idx = db_param(stmt, name);
+
+	if (idx < 1)
+		return -EIO;
+	if (sqlite3_bind_null(stmt, idx) != SQLITE_OK)
 		return db_error(stmt, name);
 	return 0;
 }
@@ -710,6 +776,11 @@ static int db_upgrade_v5(struct store *st)
 	return db_exec(st, schema_v5, "upgrading schema to v5");
 }
 
+static int db_upgrade_v6(struct store *st)
+{
+	return db_exec(st, schema_v6, "upgrading schema to v6");
+}
+
 /* db_upgrade[n] takes a file from version n - 1 to version n. */
 static int (*const db_upgrade[])(struct store *st) = {
 	[1] = db_upgrade_v1,
@@ -717,6 +788,7 @@ static int (*const db_upgrade[])(struct store *st) = {
 	[3] = db_upgrade_v3,
 	[4] = db_upgrade_v4,
 	[5] = db_upgrade_v5,
+	[6] = db_upgrade_v6,
 };
 _Static_assert(ARRAY_SIZE(db_upgrade) == STORE_SCHEMA_VERSION + 1, "an upgrade for every version");
 

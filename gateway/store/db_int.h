@@ -39,6 +39,8 @@ enum db_stmt {
 	DB_STMT_CASE_LIST_OLDEST,
 	DB_STMT_CASE_COUNT,
 	DB_STMT_CASE_SET_STATUS,
+	DB_STMT_CASE_SET_PUBLIC,
+	DB_STMT_CASE_QUERY,
 	DB_STMT_CASE_TOUCH,
 	DB_STMT_HISTORY_INSERT,
 	DB_STMT_HISTORY_BY_CASE,
@@ -72,6 +74,9 @@ enum db_stmt {
 	DB_STMT_SMS_OUT_DELIVERED,
 	DB_STMT_SMS_OUT_UNDELIVERED,
 	DB_STMT_SMS_OUT_COUNT,
+	DB_STMT_API_KEY_ADD,
+	DB_STMT_API_KEY_REVOKE,
+	DB_STMT_API_KEY_LIST,
 	DB_STMT_NUMBER_GET,
 	DB_STMT_NUMBER_SET_OPTOUT,
 	DB_STMT_NUMBER_SET_LANG,
@@ -114,6 +119,11 @@ enum db_case_col {
 	DB_CASE_COL_UPDATED_AT,
 	DB_CASE_COL_FOLLOWERS,
 	DB_CASE_COL_OVERFLOW,
+	DB_CASE_COL_LAT,
+	DB_CASE_COL_LON,
+	DB_CASE_COL_MEDIA_URL,
+	DB_CASE_COL_STATUS_NOTES,
+	DB_CASE_COL_AGENCY,
 };
 
 /* The columns of every statement that reads whole sms_in rows (SMS_IN_COLUMNS). */
@@ -175,6 +185,9 @@ void db_reset(sqlite3_stmt *stmt);
  * The value must live until db_reset().  0, or -EIO (logged). */
 int db_bind_text(sqlite3_stmt *stmt, const char *name, const char *text);
 int db_bind_int64(sqlite3_stmt *stmt, const char *name, int64_t val);
+int db_bind_double(sqlite3_stmt *stmt, const char *name, double val);
+/* Bind SQL NULL (an optional number left out). */
+int db_bind_null(sqlite3_stmt *stmt, const char *name);
 int db_bind_blob(sqlite3_stmt *stmt, const char *name, const void *blob, size_t len);
 
 /* Log the SQLite error of the statement's connection once, return -EIO. */

@@ -30,7 +30,7 @@ enum store_sync {
 };
 
 /* The newest schema version; PRAGMA user_version of an up-to-date file. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* Open (creating if needed) and migrate the database at path.  ":memory:" is
  * accepted for tests that need no file.  Returns NULL and logs on error. */
@@ -94,6 +94,12 @@ struct store_case {
 	int64_t updated_at;
 	unsigned followers;	/* number of followers, the reporter included */
 	char *overflow;		/* why the call came to Stoop (STORE_OVERFLOW_*), or NULL */
+	/* schema v6, the Open311 API's fields */
+	bool has_position;	/* lat/lon are set */
+	double lat, lon;	/* WGS84 degrees */
+	char *media_url;	/* a photo's URL given with the report, or NULL */
+	char *status_notes;	/* public notes on its handling, or NULL */
+	char *agency_responsible; /* or NULL */
 };
 
 /* Why a call reached Stoop instead of an agent (the contact center's
@@ -117,6 +123,9 @@ struct store_case_new {
 	const char *reason;
 	const char *overflow;		/* STORE_OVERFLOW_*, or NULL */
 	bool no_dedup;			/* file a new case even if one matches */
+	bool has_position;		/* lat/lon are given */
+	double lat, lon;
+	const char *media_url;
 };
 
 /* File a case and commit it (or, inside store_begin(), add it to the open
@@ -153,6 +162,25 @@ int store_case_count(struct store *st, unsigned *n);
  * note and who did it ("console", "api:<key name>" ...).  -ENOENT, -EINVAL. */
 int store_case_set_status(struct store *st, uint64_t id, const char *status,
 			  const char *note, const char *actor);
+
+/* The public side of a case's handling (Open311 status_notes and
+ * agency_responsible); a NULL argument leaves that field as it is.  Writes
+ * no history: the caller does, with store_case_set_status(). -ENOENT. */
+int store_case_set_public(struct store *st, uint64_t id, const char *status_notes,
+			  const char *agency_responsible);
+
+/* The Open311 API's query: cases of one kind, newest first.  NULL / 0
+ * fields do not filter; closed: -1 any status, 0 not closed, 1 closed. */
+struct store_case_query {
+	const char *kind;		/* NULL means CASE_KIND_REQUEST */
+	const char *service_code;
+	int64_t start, end;		/* created_at within [start, end]; 0: open */
+	int closed;
+	unsigned limit;			/* 0 means 100 */
+	unsigned offset;
+};
+int store_case_query(struct store *st, void *ctx, const struct store_case_query *q,
+		     struct store_case ***out, unsigned *n);
 
 struct store_case_event {
 	int64_t at;
@@ -396,6 +424,25 @@ int store_sms_out_receipt(struct store *st, const char *msg_ref, bool delivered,
 /* Counts by state, for the console and the tests. */
 int store_sms_out_count(struct store *st, enum store_sms_out_state state, unsigned *n);
 int store_sms_in_count(struct store *st, unsigned *n);
+
+/*
+ * API keys (schema v5): the Open311 API's writers.  Only a salted hash is
+ * stored (gateway/api/apikey.c makes and checks it); a revoked key keeps
+ * its row with revoked_at set, and its name can be added again.
+ */
+struct store_api_key {
+	char *name;
+	char *salt;		/* hex */
+	char *hash;		/* hex SHA-256 of salt and key */
+	int64_t created_at;
+	int64_t revoked_at;	/* 0 while the key is valid */
+};
+/* -EEXIST when a valid key of that name exists. */
+int store_api_key_add(struct store *st, const char *name, const char *salt, const char *hash);
+/* -ENOENT when no valid key has that name. */
+int store_api_key_revoke(struct store *st, const char *name);
+/* Every key, revoked ones included, by name; a talloc array under ctx. */
+int store_api_key_list(struct store *st, void *ctx, struct store_api_key **out, unsigned *n);
 
 struct store_number {
 	char *msisdn;

@@ -138,3 +138,8 @@ if command -v node >/dev/null 2>&1 && [ -d "$smsc_modules/smpp" ]; then
 else
 	echo "skipped: needs node and the test SMSC's npm packages (cd tests/sms/smsc && npm ci)"
 fi
+
+# The Open311 API: GET requests.json with 100,000 cases in the store, wrk
+# as the client (tests/bench/open311_bench.sh).
+echo "== open311: GET requests.json with ${BENCH_API_CASES:-100000} cases in the store (wrk; stoopd on core 0, wrk on core 1)"
+bash "$src/tests/bench/open311_bench.sh"
