@@ -49,6 +49,8 @@
 #include "sms/sms.h"
 #include "sms/sms_text.h"
 #include "store/store.h"
+#include "core/stats.h"
+#include "report/report.h"
 
 #define O311_PREFIX		"/open311/v2/"
 #define O311_MAX_BODY		16384
@@ -812,6 +814,49 @@ static char *o311_strip_format(struct o311_call *c, const char *rest)
 	return NULL;
 }
 
+static void o311_text(struct o311_call *c, unsigned status, const char *type, char *body)
+{
+	c->resp->status = status;
+	c->resp->content_type = type;
+	c->resp->body = body;
+	c->resp->body_len = body ? strlen(body) : 0;
+}
+
+/* The supervisor's pages beside the API: /dashboard (HTML, report/) and
+ * /metrics (Prometheus text, core/stats.c).  A client on the loopback
+ * sees them; any other needs a valid api_key in the query string.  true
+ * when the path was one of them. */
+static bool o311_pages(struct o311_call *c)
+{
+	const char *path = c->req->path;
+	bool dash = !strcmp(path, "/dashboard"), metrics = !strcmp(path, "/metrics");
+	char *body;
+
+	if (!dash && !metrics)
+		return false;
+	if (strcmp(c->req->method, "GET")) {
+		o311_text(c, 405, "text/plain; charset=utf-8", talloc_strdup(c->ctx, "only GET\n"));
+		return true;
+	}
+	if (strncmp(c->req->client, "127.", 4) && !api_keys_check(c->api->keys, o311_arg(c, "api_key"))) {
+		o311_text(c, 403, "text/plain; charset=utf-8",
+			  talloc_strdup(c->ctx, "from another host: add ?api_key=KEY\n"));
+		return true;
+	}
+	if (dash) {
+		body = stoop_dashboard_html(c->ctx, c->api->st, time(NULL));
+		if (!body)
+			o311_text(c, 500, "text/plain; charset=utf-8",
+				  talloc_strdup(c->ctx, "the store cannot be read (see stoopd's log)\n"));
+		else
+			o311_text(c, 200, "text/html; charset=utf-8", body);
+	} else {
+		body = stoop_metrics_prometheus(c->ctx);
+		o311_text(c, body ? 200 : 500, "text/plain; version=0.0.4; charset=utf-8", body);
+	}
+	return true;
+}
+
 static void o311_route(struct o311_call *c)
 {
 	const char *method = c->req->method;
@@ -900,7 +945,7 @@ static void o311_handle(void *data, const struct http_request *req, void *resp_c
 		api->stats.rate_limited++;
 		resp->retry_after = retry;
 		o311_error(&c, 429, "too many requests from this address: retry after %u s", retry);
-	} else {
+	} else if (!o311_pages(&c)) {
 		o311_route(&c);
 	}
 	o311_count(api, resp->status);

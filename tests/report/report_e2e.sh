@@ -150,6 +150,7 @@ printf 'flow main\n\nstate hello\n  say main.hello\n  end\n' >"$tmp/data/flows/m
 echo 'main.hello = Hello.' >"$tmp/data/prompts/en/catalog"
 port=$(random_port)
 udp=$((port + 1))
+http=$((port + 2))
 node -e '
 const s = require("dgram").createSocket("udp4");
 s.on("message", (m) => process.stdout.write(m.toString() + "\n"));
@@ -174,6 +175,8 @@ stoop
  prompts-dir $tmp/data/prompts
 store
  database $tmp/state/stoop.db
+open311
+ bind 127.0.0.1 $http
 CFG
 "$stoopd" -c "$tmp/stoop.cfg" >"$tmp/stoopd.log" 2>&1 &
 spid=$!
@@ -197,6 +200,27 @@ wait_for 10 grep -q 'stoop-test\.stoop\.0\.calls\.taken:' "$tmp/statsd.txt"
 result $? "statsd: the counters arrive over UDP" "$(head -5 "$tmp/statsd.txt")"
 grep -q 'stoop-test\.stoop\.0\.sms\.queued:0|g' "$tmp/statsd.txt"
 result $? "statsd: the gauges arrive" "$(grep -m3 '|g' "$tmp/statsd.txt")"
+# --- the same served by stoopd: /metrics and /dashboard next to the API
+curl -s -o "$tmp/metrics.http" -w '%{http_code} %{content_type}' "http://127.0.0.1:$http/metrics" >"$tmp/metrics.code"
+grep -q '^200 text/plain; version=0.0.4' "$tmp/metrics.code" && grep -q '^# TYPE stoop_calls_total counter$' "$tmp/metrics.http" \
+	&& [ "$(grep -c '^# TYPE' "$tmp/metrics.http")" = "$(grep -c '^# TYPE' "$tmp/metrics.txt")" ]
+result $? "GET /metrics: 200, Prometheus text (version 0.0.4), the families of show metrics" \
+	"$(cat "$tmp/metrics.code")" "$(head -5 "$tmp/metrics.http")"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$http/dashboard")" = 405 ]
+result $? "POST /dashboard: 405"
+if [ -n "$browser" ]; then
+	timeout 60 "$browser" --headless --disable-gpu --no-sandbox --user-data-dir="$tmp/chromium2" \
+		--dump-dom "http://127.0.0.1:$http/dashboard" >"$tmp/dom2.html" 2>"$tmp/chromium2.err"
+	got=$(grep -o 'id="cases-today"[^>]*>[^<]*<' "$tmp/dom2.html" | head -1 | sed 's/.*>\([^<]*\)<$/\1/')
+	want=$(STOOP_DATADIR="$src" "$ctl" -d "$tmp/state/stoop.db" dashboard | grep -o 'id="cases-today"[^>]*>[^<]*<' \
+		| head -1 | sed 's/.*>\([^<]*\)<$/\1/')
+	[ -n "$got" ] && [ "$got" = "$want" ] && [ "$got" = 1 ]
+	result $? "GET /dashboard in chromium: today's cases as the store has them ($got)" "want '$want'" \
+		"$(tail -3 "$tmp/chromium2.err")"
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP chromium not installed"
+fi
 kill -TERM "$spid"
 wait "$spid"
 result $? "stoopd stopped cleanly" "$(tail -5 "$tmp/stoopd.log")"
