@@ -19,8 +19,10 @@
  * same call the flows make, so a report of the same service at the same
  * address joins the open case, and ids carry their check digit -- and an
  * update goes through store_case_set_status() (the history line) and, when
- * the status changed, sms_case_status_notify() in the same transaction, as
- * the console does; the SMS channel sends at once.  Public reads show no
+ * the status changed or public status_notes came, sms_case_update_notify()
+ * in the same transaction (the notes go in the text: they are public); the
+ * SMS channel sends at once.  A change of agency_responsible alone is
+ * history, not news: no text.  Public reads show no
  * phone number, recording or flow path.  Every parameter is checked before
  * anything is read or written (UTF-8, lengths, numbers, dates, ids with
  * their check digit), and every failure is a GeoReport error document with
@@ -722,6 +724,7 @@ static void o311_post_update(struct o311_call *c, const char *id_text)
 	const char *key_name, *status = NULL, *notes, *agency, *v;
 	struct store_case *k;
 	char *actor, *note;
+	bool notify;
 	uint64_t id;
 	int rc;
 
@@ -777,8 +780,11 @@ static void o311_post_update(struct o311_call *c, const char *id_text)
 		rc = store_case_set_status(c->api->st, id, status, note, actor);
 	if (rc == 0 && (notes || agency))
 		rc = store_case_set_public(c->api->st, id, notes, agency);
-	if (rc == 0 && strcmp(k->status, status))
-		rc = sms_case_status_notify(c->api->st, c->api->fs, id, status);
+	/* a new status or a public note is news to the followers; a change of
+	 * the agency responsible alone is only history */
+	notify = strcmp(k->status, status) || notes;
+	if (rc == 0 && notify)
+		rc = sms_case_update_notify(c->api->st, c->api->fs, id, status, notes);
 	if (rc >= 0)
 		rc = store_commit(c->api->st);
 	else
@@ -787,7 +793,7 @@ static void o311_post_update(struct o311_call *c, const char *id_text)
 		o311_error(c, 500, "the store failed: nothing was changed");
 		return;
 	}
-	if (c->api->sms && strcmp(k->status, status))
+	if (c->api->sms && notify)
 		sms_sender_kick(c->api->sms);
 	c->api->stats.updated++;
 	LOGP(DAPI, LOGL_NOTICE, "api: case %" PRIu64 " status %s -> %s by key '%s'\n", id, k->status,

@@ -99,6 +99,12 @@ const struct sms_stats *sms_channel_stats(const struct sms_channel *sc);
  * follower that has not opted out, in its language (inside the caller's
  * transaction).  Returns the number queued or a negative errno. */
 int sms_case_status_notify(struct store *st, const struct flow_set *fs, uint64_t id, const char *status);
+/* The same with a public note (Open311 status_notes) after "Note:"; NULL:
+ * as sms_case_status_notify(). */
+int sms_case_update_notify(struct store *st, const struct flow_set *fs, uint64_t id, const char *status,
+			   const char *public_note);
 /* The text of such an update, allocated under ctx. */
 char *sms_case_update_text(void *ctx, const struct flow_set *fs, const char *lang, uint64_t id,
 			   const char *status);
+char *sms_case_update_text_note(void *ctx, const struct flow_set *fs, const char *lang, uint64_t id,
+				const char *status, const char *note);

@@ -11,8 +11,11 @@
  * The text is built from catalog prompts: sms.update, lookup.case, the case
  * number, status.<status>, statusinfo.<status> and sms.update_tail, e.g.
  * "City 311 update: Case 1000002 is in progress. A crew is working on it.
- * Reply STOP to stop updates."  The agent's note is not sent: it is written
- * for colleagues, and may hold what a resident should not read by text.
+ * Reply STOP to stop updates."  The agent's note of a status change is not
+ * sent: it is written for colleagues, and may hold what a resident should
+ * not read by text.  A public note (Open311's status_notes, which the API
+ * shows everyone) is: sms_case_update_notify() adds it after sms.update_note
+ * ("Note:"), and sends the text even when the status stayed the same.
  */
 #include <string.h>
 #include <errno.h>
@@ -28,8 +31,15 @@
 char *sms_case_update_text(void *ctx, const struct flow_set *fs, const char *lang, uint64_t id,
 			   const char *status)
 {
+	return sms_case_update_text_note(ctx, fs, lang, id, status, NULL);
+}
+
+char *sms_case_update_text_note(void *ctx, const struct flow_set *fs, const char *lang, uint64_t id,
+				const char *status, const char *note)
+{
 	char digits[24], st_id[48], info_id[48], *p;
-	struct flow_item items[6];
+	struct flow_item items[8];
+	unsigned n = 5;
 
 	snprintf(digits, sizeof(digits), "%" PRIu64, id);
 	snprintf(st_id, sizeof(st_id), "status.%s", status);
@@ -45,11 +55,21 @@ char *sms_case_update_text(void *ctx, const struct flow_set *fs, const char *lan
 	items[2] = (struct flow_item){ FLOW_ITEM_DIGITS, digits };
 	items[3] = (struct flow_item){ FLOW_ITEM_PROMPT, st_id };
 	items[4] = (struct flow_item){ FLOW_ITEM_PROMPT, info_id };
-	items[5] = (struct flow_item){ FLOW_ITEM_PROMPT, "sms.update_tail" };
-	return flow_render_sms_items(ctx, fs, lang, items, 6);
+	if (note && *note) {
+		items[n++] = (struct flow_item){ FLOW_ITEM_PROMPT, "sms.update_note" };
+		items[n++] = (struct flow_item){ FLOW_ITEM_TEXT, note };
+	}
+	items[n++] = (struct flow_item){ FLOW_ITEM_PROMPT, "sms.update_tail" };
+	return flow_render_sms_items(ctx, fs, lang, items, n);
 }
 
 int sms_case_status_notify(struct store *st, const struct flow_set *fs, uint64_t id, const char *status)
+{
+	return sms_case_update_notify(st, fs, id, status, NULL);
+}
+
+int sms_case_update_notify(struct store *st, const struct flow_set *fs, uint64_t id, const char *status,
+			   const char *public_note)
 {
 	struct store_follower *fl = NULL;
 	unsigned n = 0, i, queued = 0;
@@ -71,7 +91,7 @@ int sms_case_status_notify(struct store *st, const struct flow_set *fs, uint64_t
 			if (num->lang && flow_set_has_lang(fs, num->lang))
 				lang = num->lang;
 		}
-		text = sms_case_update_text(tmp, fs, lang, id, status);
+		text = sms_case_update_text_note(tmp, fs, lang, id, status, public_note);
 		rc = store_sms_out_queue(st, fl[i].phone, text, "status", 0, NULL);
 		if (rc >= 0)
 			queued++;
@@ -81,6 +101,7 @@ int sms_case_status_notify(struct store *st, const struct flow_set *fs, uint64_t
 		LOGP(DSMS, LOGL_ERROR, "case %" PRIu64 ": cannot queue the status texts (%d)\n", id, rc);
 		return rc;
 	}
-	LOGP(DSMS, LOGL_INFO, "case %" PRIu64 ": status %s, %u follower text(s) queued\n", id, status, queued);
+	LOGP(DSMS, LOGL_INFO, "case %" PRIu64 ": status %s%s, %u follower text(s) queued\n", id, status,
+	     public_note && *public_note ? " with a public note" : "", queued);
 	return queued;
 }

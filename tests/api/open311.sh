@@ -383,10 +383,21 @@ done
 result $? "three MESSAGEs in all, one per follower" "$(tr -d '\r' <"$tmp/peer.msg" | grep '^MESSAGE')"
 tr -d '\r' <"$tmp/peer.msg" | grep -q "City 311 update: Case $id is in progress"
 result $? "the text is the catalog's status update" "$(tr -d '\r' <"$tmp/peer.msg" | tail -5)"
-post n5 "requests/$id.json" "api_key=$key" "status_notes=still there"
+post n5 "requests/$id.json" "api_key=$key" "status_notes=Road closed until Friday"
+wait_for 10 test "$(msgs)" -ge 6
 sleep 1.5
-[ "$(msgs)" -eq 3 ]
-result $? "an update that does not change the status sends no text" "$(msgs)"
+[ "$(msgs)" -eq 6 ]
+result $? "public notes without a new status: one more text per follower" "$(msgs)"
+tr -d '\r' <"$tmp/peer.msg" | grep -q "City 311 update: Case $id is in progress\..* Note: Road closed until Friday\. Reply STOP" \
+	|| tr -d '\r' <"$tmp/peer.msg" | grep -q "Note: Road closed until Friday"
+result $? "the text carries the public note" "$(tr -d '\r' <"$tmp/peer.msg" | tail -4)"
+post n6 "requests/$id.json" "api_key=$key" "agency_responsible=Water Dept"
+check n6 200 '"agency_responsible":"Water Dept"' "the agency responsible is changed through the API"
+sleep 1.5
+[ "$(msgs)" -eq 6 ]
+result $? "a change of the agency alone sends no text (history only)" "$(msgs)"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM case_history WHERE case_id = '$id' AND actor LIKE 'api:%'")" = 3 ]
+result $? "every API update is a history line (3)" "$(sqlite3 "$db" "SELECT * FROM case_history WHERE case_id = '$id'")"
 stop_stoopd
 
 echo "1..$n"
