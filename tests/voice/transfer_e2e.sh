@@ -14,7 +14,8 @@
 # it all.  And the other way: a call the center's full queue diverts here
 # (Diversion reason=user-busy) runs the after-hours flow of its route, and
 # the session log and the callback it books keep the reason queue_full;
-# the callback is confirmed by a text (SIP MESSAGE, same SIP port).
+# the callback is confirmed by a text (SIP MESSAGE, same SIP port); a
+# call to the after-hours number itself runs that flow with no reason.
 # TAP on stdout; every wait is bounded.  Env: STOOP_SRCDIR, STOOP_BUILDDIR.
 set -u
 export LC_ALL=C
@@ -77,6 +78,7 @@ voice
  rtp-ports $rtp $((rtp + 99))
  peer 127.0.0.1
  route 311 main
+ route 3115550100 afterhours
  route diverted 3115550199 afterhours
  agent agents sip:agents@127.0.0.1:5999
  agent agents sip:agentes@127.0.0.1:5999 lang es
@@ -131,7 +133,7 @@ call() {
 	local try
 	for try in 1 2 3; do	# 254/255: sipp could not start (a port in use)
 		(cd "$tmp" && timeout 90 sipp -sf "$src/tests/voice/uac_transfer.xml" -inf "$tmp/$1.csv" \
-			-s 311 -i 127.0.0.1 -p "$(random_port)" -mp "$(random_port)" -m 1 -timeout 80s \
+			-s "${SERVICE:-311}" -i 127.0.0.1 -p "$(random_port)" -mp "$(random_port)" -m 1 -timeout 80s \
 			-nostdin -trace_msg -message_file "$tmp/$1.msg" -trace_err -error_file "$tmp/$1.err" \
 			"127.0.0.1:$sip_port" >"$tmp/$1.out" 2>&1)
 		rc=$?
@@ -223,6 +225,16 @@ tr -d '\r' <"$tmp/sms.msg" | grep -q "^City 311: we'll call you back.*$(q "SELEC
 result $? "the text names the callback's reference" "$(tr -d '\r' <"$tmp/sms.msg" | tail -5)"
 grep -q "diverted from 3115550199: flow afterhours" "$tmp/stoopd.log"
 result $? "the diverted call ran the after-hours flow of its route" "$(grep 'diverted' "$tmp/stoopd.log" | tail -3)"
+
+# The after-hours number called directly (no Diversion): its route's flow,
+# no overflow reason.
+G=+15551239007
+SERVICE=3115550100 call direct $G "3" none "4"
+result $rc "a call to the after-hours number books a callback there (sipp: $rc)" "$(tail -15 "$tmp/direct.out")"
+wait_for 5 test "$(q "SELECT entry || '|' || coalesce(overflow, '-') FROM session_log WHERE key = 'voice:$G'")" = \
+	"afterhours|-"
+result $? "it ran the after-hours flow of its route, with no overflow reason" \
+	"$(q "SELECT * FROM session_log WHERE key = 'voice:$G'")"
 
 # ------------------------------------------------------- the counters
 stats=$(show_calls)
