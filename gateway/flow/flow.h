@@ -220,3 +220,7 @@ char *flow_render_sms_ask(void *ctx, const struct flow_set *fs, const char *lang
  * common.for LABEL common.press digit.KEY).  Returns a talloc array of
  * struct flow_item under ctx, *n set. */
 struct flow_item *flow_render_voice_ask(void *ctx, const struct flow_ask_out *ask, unsigned *n);
+/* The prompt a call plays for one key of a number or case id said digit
+ * by digit: "digit.0".."digit.9", "digit.star", "digit.hash"; NULL for
+ * any other character (left out). */
+const char *flow_digit_prompt(char key);

@@ -267,7 +267,5 @@ void flow_validate(struct flow_set *fs, struct flow_diag *d);
 
 /* flow/render.c: the SMS text of one say item list (for the validator:
  * variables are replaced by placeholders of the estimated length). */
-/* "digit.0".."digit.9", "digit.star", "digit.hash" */
-const char *flow_digit_prompt(char key);
 char *flow_render_sms_say(void *ctx, const struct flow_set *fs, const char *lang,
 			  const struct flow_say *say, bool estimate);

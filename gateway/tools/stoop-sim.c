@@ -68,7 +68,7 @@ static void out_lines(const char *prefix, const char *text)
 	} while (p);
 }
 
-/* Voice: the prompt ids of items, digits spelled as digit.N. */
+/* Voice: the prompt ids of items, digits spelled as digit.N (flow_digit_prompt). */
 static void print_play(struct sim *s, const struct flow_item *items, unsigned n)
 {
 	unsigned i;
@@ -83,9 +83,10 @@ static void print_play(struct sim *s, const struct flow_item *items, unsigned n)
 			break;
 		case FLOW_ITEM_DIGITS:
 			for (p = items[i].value; *p; p++) {
-				if (!isdigit((unsigned char)*p))
+				const char *id = flow_digit_prompt(*p);
+				if (!id)
 					continue;
-				printf("%sdigit.%c", any ? " " : "< play ", *p);
+				printf("%s%s", any ? " " : "< play ", id);
 				any = true;
 			}
 			break;

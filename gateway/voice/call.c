@@ -272,13 +272,9 @@ static void queue_items(struct voice_call *c, const struct flow_item *items, uns
 			queue_prompt(c, items[i].value);
 			break;
 		case FLOW_ITEM_DIGITS:
-			for (d = items[i].value; *d; d++) {
-				char id[16];
-				if (*d < '0' || *d > '9')
-					continue;
-				snprintf(id, sizeof(id), "digit.%c", *d);
-				queue_prompt(c, id);
-			}
+			for (d = items[i].value; *d; d++)
+				if (flow_digit_prompt(*d))
+					queue_prompt(c, flow_digit_prompt(*d));
 			break;
 		case FLOW_ITEM_RECORDING:
 			/* a caller's recording, or `say $announce.audio` */
