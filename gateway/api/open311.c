@@ -926,12 +926,17 @@ not_allowed:
 
 static void o311_count(struct open311 *api, unsigned status)
 {
-	if (status < 300)
+	if (status < 300) {
 		api->stats.status_2xx++;
-	else if (status < 500)
+		stoop_ctr_inc(STOOP_CTR_API_2XX);
+	} else if (status < 500) {
 		api->stats.status_4xx++;
-	else
+		stoop_ctr_inc(status == 429 ? STOOP_CTR_API_RATE_LIMITED
+			      : status == 403 ? STOOP_CTR_API_KEY_REFUSED : STOOP_CTR_API_4XX);
+	} else {
 		api->stats.status_5xx++;
+		stoop_ctr_inc(STOOP_CTR_API_5XX);
+	}
 }
 
 static void o311_handle(void *data, const struct http_request *req, void *resp_ctx,

@@ -57,6 +57,11 @@ static const struct rate_ctr_desc ctr_desc[_STOOP_CTR_NUM] = {
 	[STOOP_CTR_ERR_PROMPT_MISSING] = { "errors:prompt-missing", "Prompts to play that were not loaded" },
 	[STOOP_CTR_ERR_RECORDING] = { "errors:recording", "Recordings that could not be written" },
 	[STOOP_CTR_ERR_FLOW] = { "errors:flow", "Flows that ended in an error" },
+	[STOOP_CTR_API_2XX] = { "api:2xx", "Open311 API requests answered 2xx" },
+	[STOOP_CTR_API_4XX] = { "api:4xx", "Open311 API requests answered 4xx (but 429 and key refusals)" },
+	[STOOP_CTR_API_5XX] = { "api:5xx", "Open311 API requests answered 5xx" },
+	[STOOP_CTR_API_RATE_LIMITED] = { "api:rate-limited", "Open311 API requests refused with 429" },
+	[STOOP_CTR_API_KEY_REFUSED] = { "api:key-refused", "Open311 API requests with no or a bad api_key" },
 };
 
 static const struct rate_ctr_group_desc ctrg_desc = {
@@ -103,6 +108,7 @@ enum prom_fam {
 	FAM_OPT_OUTS,
 	FAM_OPT_INS,
 	FAM_ERRORS,
+	FAM_API,
 };
 
 static const struct prom_family prom_fams[] = {
@@ -117,6 +123,7 @@ static const struct prom_family prom_fams[] = {
 	[FAM_OPT_OUTS] = { "stoop_sms_optouts_total", NULL, "Numbers that opted out of texts." },
 	[FAM_OPT_INS] = { "stoop_sms_optins_total", NULL, "Numbers that opted in again." },
 	[FAM_ERRORS] = { "stoop_errors_total", "kind", "Errors, by kind." },
+	[FAM_API] = { "stoop_api_requests_total", "result", "Open311 API requests, by how they were answered." },
 };
 
 static const struct {
@@ -149,6 +156,11 @@ static const struct {
 	[STOOP_CTR_ERR_PROMPT_MISSING] = { FAM_ERRORS, "prompt_missing" },
 	[STOOP_CTR_ERR_RECORDING] = { FAM_ERRORS, "recording" },
 	[STOOP_CTR_ERR_FLOW] = { FAM_ERRORS, "flow" },
+	[STOOP_CTR_API_2XX] = { FAM_API, "2xx" },
+	[STOOP_CTR_API_4XX] = { FAM_API, "4xx" },
+	[STOOP_CTR_API_5XX] = { FAM_API, "5xx" },
+	[STOOP_CTR_API_RATE_LIMITED] = { FAM_API, "rate_limited" },
+	[STOOP_CTR_API_KEY_REFUSED] = { FAM_API, "key_refused" },
 };
 
 static const struct {

@@ -40,6 +40,11 @@ enum stoop_ctr {
 	STOOP_CTR_ERR_PROMPT_MISSING,	/* a prompt to play was not loaded */
 	STOOP_CTR_ERR_RECORDING,	/* a recording could not be written */
 	STOOP_CTR_ERR_FLOW,		/* a flow ended with outcome "error" */
+	STOOP_CTR_API_2XX,		/* Open311 API and pages: answered 2xx */
+	STOOP_CTR_API_4XX,		/* 4xx but the two below */
+	STOOP_CTR_API_5XX,
+	STOOP_CTR_API_RATE_LIMITED,	/* 429 */
+	STOOP_CTR_API_KEY_REFUSED,	/* 403: no, a wrong or a revoked api_key */
 	_STOOP_CTR_NUM
 };
 

@@ -208,6 +208,12 @@ result $? "GET /metrics: 200, Prometheus text (version 0.0.4), the families of s
 	"$(cat "$tmp/metrics.code")" "$(head -5 "$tmp/metrics.http")"
 [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$http/dashboard")" = 405 ]
 result $? "POST /dashboard: 405"
+curl -s "http://127.0.0.1:$http/metrics" >"$tmp/metrics2.http"
+grep -q '^stoop_api_requests_total{result="2xx"} [1-9]' "$tmp/metrics2.http" \
+	&& grep -q '^stoop_api_requests_total{result="4xx"} 1$' "$tmp/metrics2.http" \
+	&& grep -q '^stoop_api_requests_total{result="rate_limited"} 0$' "$tmp/metrics2.http"
+result $? "/metrics counts the HTTP requests by answer (the GET 2xx, the POST 4xx)" \
+	"$(grep stoop_api "$tmp/metrics2.http")"
 if [ -n "$browser" ]; then
 	timeout 60 "$browser" --headless --disable-gpu --no-sandbox --user-data-dir="$tmp/chromium2" \
 		--dump-dom "http://127.0.0.1:$http/dashboard" >"$tmp/dom2.html" 2>"$tmp/chromium2.err"
