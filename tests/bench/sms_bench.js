@@ -489,36 +489,46 @@ function wrk(url, secs) {
 	});
 }
 
-// Texts answered a second over a window of API_SECONDS, the middle of a
-// burst of `count` texts (1 s after it starts, so that the window of
-// deliver_sm is full); then waits (bounded) for the whole burst's replies
-// so that the next phase starts on an idle stoopd.  The SMSC takes at most
-// 100,000 texts a burst: more go as several bursts at once, queued one
-// after the other, from numbers prefix + burst number + 7 digits.
-async function smsWindow(smsc, sd, prefix, count) {
+// Texts answered a second over a window of API_SECONDS.  The SMSC is fed
+// bursts of FEED texts whenever fewer than FEED wait in its queue (its
+// queue is an array: a few hundred thousand at once would make the SMSC,
+// not stoopd, the limit), so that stoopd always has a full window of
+// deliver_sm; the window starts 1 s into the feed.  Then the feed stops
+// and the replies to all it sent are awaited (bounded), so that the next
+// phase starts on an idle stoopd.  Numbers: prefix, the burst's two
+// digits, 7 digits.
+const FEED = 20000;
+
+async function smsWindow(smsc, sd, prefix) {
 	const s0 = await smsc.stats();
-	const m = smsc.mark();
-	const parts = Math.ceil(count / 100000);
-	for (let k = 0; k < parts; k++) {
-		const n = Math.min(100000, count - k * 100000);
-		const mk = smsc.mark();
-		smsc.send({ cmd: 'burst', count: n, from_prefix: prefix + k, text: 'menu', umr: true,
-			id_prefix: prefix.slice(1) + '-' + k });
-		await smsc.wait((e) => e.ev === 'ack' && e.cmd === 'burst', 10000, mk);
-	}
-	await sleep(1000);
-	const a = await smsc.stats();
-	const cpuA = [cpuSeconds(sd.pid), cpuSeconds(smsc.proc.pid)];
-	await sleep(API_SECONDS * 1000);
-	const b = await smsc.stats();
-	const cpuB = [cpuSeconds(sd.pid), cpuSeconds(smsc.proc.pid)];
-	const all = await smsc.pollUntil((x) => x.submits_ok - s0.submits_ok >= count, 120000, 100);
-	for (let k = 0, from = m; k < parts; k++) {
-		const d = await smsc.wait((e) => e.ev === 'burst_done', 5000, from);
-		if (!d)
+	if (!s0)
+		return null;
+	let sent = 0, parts = 0, a = null, b = null, cpuA, cpuB;
+	const t0 = Date.now();
+	const end = t0 + 1000 + API_SECONDS * 1000;
+	while (parts < 100) {
+		const s = await smsc.stats();
+		if (!s)
 			break;
-		from = smsc.events.indexOf(d) + 1;
+		const now = Date.now();
+		if (!a && now >= t0 + 1000) {
+			a = s;
+			cpuA = [cpuSeconds(sd.pid), cpuSeconds(smsc.proc.pid)];
+		}
+		if (now >= end) {
+			b = s;
+			cpuB = [cpuSeconds(sd.pid), cpuSeconds(smsc.proc.pid)];
+			break;
+		}
+		if (s.queued < FEED) {
+			smsc.send({ cmd: 'burst', count: FEED, from_prefix: prefix + String(parts).padStart(2, '0'),
+				text: 'menu', umr: true, id_prefix: prefix.slice(1) + '-' + parts });
+			sent += FEED;
+			parts++;
+		}
+		await sleep(100);
 	}
+	const all = await smsc.pollUntil((x) => x.submits_ok - s0.submits_ok >= sent, 120000, 100);
 	if (!a || !b)
 		return null;
 	const secs = (b.t - a.t) / 1000;
@@ -526,7 +536,7 @@ async function smsWindow(smsc, sd, prefix, count) {
 		rate: (b.submits_ok - a.submits_ok) / secs,
 		replies: b.submits_ok - a.submits_ok,
 		secs,
-		dry: b.submits_ok - s0.submits_ok >= count,	// the burst ended inside the window
+		dry: b.queued === 0,	// the feed fell behind: too low
 		drained: !!all,
 		stoopdCpu: 100 * (cpuB[0] - cpuA[0]) / secs,
 		smscCpu: 100 * (cpuB[1] - cpuA[1]) / secs,
@@ -576,24 +586,19 @@ async function withOpen311() {
 		await smsc.quit();
 		return;
 	}
-	// a short burst sizes the windows' bursts: enough texts to outlast a
-	// window at the rate alone (the burst slows under wrk and lasts longer)
-	const cal = await burstToReplies(smsc, '+1800', 2000, 60000);
-	const r0 = cal.end && cal.start !== undefined ? 2000 / ((cal.end - cal.start) / 1000) : 1000;
-	const count = Math.min(1000000, Math.ceil(r0 * (API_SECONDS + 3) * 1.2));
 	out('sms + open311: one stoopd (core 0) with the SMSC (core 1) and the API; ' + API_CASES + ' cases; '
-		+ 'windows of ' + API_SECONDS + ' s inside bursts of ' + count + ' texts; wrk -t1 -c' + API_CONNS
+		+ 'windows of ' + API_SECONDS + ' s, the SMSC fed ' + FEED + ' texts at a time; wrk -t1 -c' + API_CONNS
 		+ ' on core 1 beside the SMSC');
 	const f = (w) => !w ? 'not measured'
 		: Math.round(w.rate) + ' texts/s answered (' + w.replies + ' in ' + w.secs.toFixed(1) + ' s'
-			+ (w.dry ? ', the burst ran dry inside the window: too low' : '')
+			+ (w.dry ? ', the SMSC\'s queue ran dry: too low' : '')
 			+ (w.drained ? '' : ', not all replies within 120 s after') + '; stoopd '
 			+ w.stoopdCpu.toFixed(0) + '% of core 0, SMSC ' + w.smscCpu.toFixed(0) + '% of core 1)';
 	const g = (r) => !r ? 'wrk gave no figures'
 		: r.rps.toFixed(1) + ' req/s, p50 ' + r.p50 + ', p99 ' + r.p99
 			+ (r.non2xx ? ', ' + r.non2xx + ' non-2xx' : '') + (r.errors !== 'none' ? ', socket errors ' + r.errors : '');
 	const alone = [];
-	let w = await smsWindow(smsc, sd, '+1801', count);
+	let w = await smsWindow(smsc, sd, '+1801');
 	alone.push(w);
 	out('  SMS alone:                           ' + f(w));
 	const both = [];
@@ -606,14 +611,14 @@ async function withOpen311() {
 		// wrk runs from 0.5 s before the burst to past the window's end
 		const pending = wrk(url, API_SECONDS + 3);
 		await sleep(500);
-		w = await smsWindow(smsc, sd, '+' + prefix++, count);
+		w = await smsWindow(smsc, sd, '+' + prefix++);
 		const rb = await pending;
 		both.push([name, w]);
 		out('  SMS + wrk ' + name.padEnd(26) + f(w));
 		out('  wrk meanwhile ' + name.padEnd(22) + g(rb) + ' (its ' + (API_SECONDS + 3)
 			+ ' s run covers the window)');
 	}
-	w = await smsWindow(smsc, sd, '+' + prefix++, count);
+	w = await smsWindow(smsc, sd, '+' + prefix++);
 	alone.push(w);
 	out('  SMS alone again:                     ' + f(w));
 	const ok = alone.filter((x) => x && !x.dry);
