@@ -497,7 +497,7 @@ function wrk(url, secs) {
 // and the replies to all it sent are awaited (bounded), so that the next
 // phase starts on an idle stoopd.  Numbers: prefix, the burst's two
 // digits, 7 digits.
-const FEED = 20000;
+const FEED = 5000;
 
 async function smsWindow(smsc, sd, prefix) {
 	const s0 = await smsc.stats();
