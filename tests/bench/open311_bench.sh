@@ -2,9 +2,9 @@
 # open311_bench.sh -- GET requests.json of the Open311 API with 100,000
 # cases in the store: requests per second and latency percentiles from wrk
 # (Debian wrk) against a real stoopd (core 0; wrk on core 1 when there are
-# two).  Figures are printed, never asserted.  The cases are seeded with
-# sqlite3 in one transaction (ids with their Damm check digit, computed in
-# awk), after stoopctl has created the schema.
+# two).  Figures are printed, never asserted.  The cases are seeded by
+# seed_cases.sh (sqlite3, one transaction).  The same API while the SMS
+# channel works: sms_bench.js with SMS_BENCH_OPEN311.
 # Env: STOOP_SRCDIR, STOOP_BUILDDIR; BENCH_API_CASES (100000),
 # BENCH_API_SECONDS (10), BENCH_API_CONNECTIONS (16).
 set -u
@@ -25,32 +25,9 @@ for tool in wrk sqlite3 curl; do
 	fi
 done
 db="$tmp/stoop.db"
-# the schema: stoopctl migrates the file it opens
-STOOP_DB="$db" STOOP_DATADIR="$src" "$build/gateway/stoopctl" new-case other "bench seed" >/dev/null 2>&1
-if [ "$(sqlite3 "$db" 'PRAGMA user_version' 2>/dev/null)" = "" ] \
-   || [ "$(sqlite3 "$db" 'PRAGMA user_version')" -lt 5 ]; then
-	echo "skipped: stoopctl could not create the store"; exit 0
-fi
-sqlite3 "$db" "DELETE FROM case_followers; DELETE FROM case_history; DELETE FROM cases"
-now=$(date +%s)
-t0=$(date +%s.%N)
-awk -v n="$cases" -v now="$now" 'BEGIN {
-	split("0317598642 7092154863 4206871359 1750983426 6123045978 3674209581 5869720134 8945362017 9438617205 2581436790", rows, " ")
-	for (r = 0; r < 10; r++) for (c = 0; c < 10; c++) damm[r, c] = substr(rows[r + 1], c + 1, 1) + 0
-	split("pothole streetlight trash vehicle dumping graffiti water other", svc, " ")
-	print "BEGIN;"
-	for (i = 0; i < n; i++) {
-		base = 100000 + i; s = base ""; d = 0
-		for (k = 1; k <= length(s); k++) d = damm[d, substr(s, k, 1) + 0]
-		st = (i % 10 == 0) ? "closed" : (i % 10 == 1) ? "in-progress" : "open"
-		t = now - (n - i) * 20
-		printf "INSERT INTO cases (id, kind, service_code, location, location_norm, description, channel, phone, lang, status, created_at, updated_at, lat, lon) VALUES (%d, \x27request\x27, \x27%s\x27, \x27%d Main Street\x27, \x27%d main st\x27, \x27seeded case %d\x27, \x27sms\x27, \x27+1555%07d\x27, \x27en\x27, \x27%s\x27, %d, %d, %.6f, %.6f);\n", base * 10 + d, svc[i % 8 + 1], i, i, i, i, st, t, t, 40 + (i % 1000) / 10000.0, -74 - (i % 997) / 10000.0
-	}
-	print "COMMIT;"
-}' | sqlite3 "$db" 2>"$tmp/seed.err"
-if [ -s "$tmp/seed.err" ]; then echo "skipped: seeding failed:"; head -3 "$tmp/seed.err"; exit 0; fi
-t1=$(date +%s.%N)
-echo "seeded $(sqlite3 "$db" 'SELECT count(*) FROM cases') cases in $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s"
+# the store: tests/bench/seed_cases.sh, shared with sms_bench.js's
+# combined phase
+bash "$src/tests/bench/seed_cases.sh" "$db" "$cases" || exit 0
 
 port=$((20000 + RANDOM % 40000))
 vty=$((20000 + RANDOM % 40000))

@@ -1,5 +1,6 @@
 #!/bin/sh
-# run.sh -- `make bench`: the flow, store, RTP, voice and SMS benchmarks, each pinned to one
+# run.sh -- `make bench`: the flow, store, RTP, voice, SMS and Open311
+# benchmarks (the API alone and beside the SMS channel), each pinned to one
 # core (taskset) when it can be.  Prints figures; asserts nothing.  Build
 # without --enable-sanitize for meaningful numbers (./setup.sh bench does).
 set -u
@@ -143,3 +144,13 @@ fi
 # as the client (tests/bench/open311_bench.sh).
 echo "== open311: GET requests.json with ${BENCH_API_CASES:-100000} cases in the store (wrk; stoopd on core 0, wrk on core 1)"
 bash "$src/tests/bench/open311_bench.sh"
+
+# The API and the SMS channel in one stoopd: texts answered a second alone
+# and while wrk GETs requests.json, wrk's figures alone and meanwhile, the
+# SMS rate's drop (tests/bench/sms_bench.js with SMS_BENCH_OPEN311=only).
+echo "== open311 + sms: texts answered a second alone and while wrk GETs requests.json, ${SMS_BENCH_OPEN311_CASES:-100000} cases (stoopd on core 0; the SMSC and wrk on core 1)"
+if command -v node >/dev/null 2>&1 && [ -d "$smsc_modules/smpp" ]; then
+	SMS_BENCH_OPEN311=only STOOP_SMSC_NODE_MODULES=$smsc_modules timeout 300 node "$src/tests/bench/sms_bench.js"
+else
+	echo "skipped: needs node and the test SMSC's npm packages (cd tests/sms/smsc && npm ci)"
+fi

@@ -19,11 +19,20 @@
 //  3. reply latency at a paced 1,000 texts a second for 10 s, from the
 //     SMSC writing the deliver_sm to it reading the submit_sm (one clock);
 //  4. stoopd's resident memory with 100,000 conversations waiting at the
-//     main menu (persisted sessions).
+//     main menu (persisted sessions);
+//  5. with SMS_BENCH_OPEN311=1 (after 1-4) or =only (alone): one stoopd
+//     with the SMSC and an open311 node on a store of 100,000 seeded cases
+//     (seed_cases.sh): texts answered a second over a fixed window alone,
+//     then while wrk (core 1, beside the SMSC) GETs requests.json pages of
+//     50 and of the default 1000; wrk's req/s and p99 alone and meanwhile;
+//     the SMS rate's drop in %.
 //
 // Env: SMS_BENCH_N (20000), SMS_BENCH_SESSIONS (100000), SMS_BENCH_RATE
 // (1000), SMS_BENCH_SECONDS (10), SMS_BENCH_WINDOW (500),
-// SMS_BENCH_SYNC (full: the shipped default; or normal).
+// SMS_BENCH_SYNC (full: the shipped default; or normal); for 5:
+// SMS_BENCH_OPEN311 (1 or only), SMS_BENCH_OPEN311_CASES (100000),
+// SMS_BENCH_OPEN311_SECONDS (10, each window), SMS_BENCH_OPEN311_CONNECTIONS
+// (16, wrk's).
 'use strict';
 
 const { spawn, execFileSync } = require('child_process');
@@ -48,6 +57,10 @@ const RATE = num('SMS_BENCH_RATE', 1000);
 const SECONDS = num('SMS_BENCH_SECONDS', 10);
 const WINDOW = Math.min(1000, num('SMS_BENCH_WINDOW', 500));
 const SYNC = process.env.SMS_BENCH_SYNC === 'normal' ? 'normal' : 'full';
+const OPEN311 = ['1', 'only'].includes(process.env.SMS_BENCH_OPEN311) ? process.env.SMS_BENCH_OPEN311 : '';
+const API_CASES = Math.min(1000000, num('SMS_BENCH_OPEN311_CASES', 100000));
+const API_SECONDS = Math.min(60, num('SMS_BENCH_OPEN311_SECONDS', 10));
+const API_CONNS = Math.min(256, num('SMS_BENCH_OPEN311_CONNECTIONS', 16));
 const modules = process.env.STOOP_SMSC_NODE_MODULES || path.join(src, 'tests/sms/smsc/node_modules');
 const tmp = fs.mkdtempSync(path.join(process.env.TMPDIR || os.tmpdir(), 'stoop-smsbench-'));
 const children = new Set();
@@ -213,7 +226,8 @@ sock.on('data', (d) => {
 });
 `;
 
-function startStoopd(smsc, name) {
+// extra: more config lines (an open311 node); db: a store made beforehand
+function startStoopd(smsc, name, extra = [], db = null) {
 	const vtyPort = 40000 + Math.floor(Math.random() * 20000);
 	const cfg = path.join(tmp, name + '.cfg');
 	fs.writeFileSync(cfg, [
@@ -228,7 +242,7 @@ function startStoopd(smsc, name) {
 		' flows-dir ' + path.join(src, 'flows'),
 		' prompts-dir ' + path.join(src, 'prompts'),
 		'store',
-		' database ' + path.join(tmp, name + '.db'),
+		' database ' + (db || path.join(tmp, name + '.db')),
 		' synchronous ' + SYNC,
 		'smsc bench',
 		' remote-ip 127.0.0.1',
@@ -237,8 +251,7 @@ function startStoopd(smsc, name) {
 		' password secret',
 		' source-addr 311 ton 3 npi 0',
 		' window ' + WINDOW,
-		'',
-	].join('\n'));
+	].concat(extra, ['']).join('\n'));
 	const log = fs.openSync(path.join(tmp, name + '.log'), 'a');
 	const p = run(0, path.join(build, 'gateway/stoopd'), ['-c', cfg], { stdio: ['ignore', log, log] });
 	fs.closeSync(log);
@@ -433,6 +446,196 @@ async function memory() {
 	await smsc.quit();
 }
 
+// ---------------------------------------------------------------- 5
+
+// The API and the SMS channel share stoopd's one loop on core 0; wrk
+// shares core 1 with the SMSC (there are two cores), so the SMSC's and
+// stoopd's CPU are printed beside each window: a reader can see which of
+// the two was short of time.
+
+let clkTck = 100;
+try {
+	clkTck = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5000 }).trim()) || 100;
+} catch (e) { /* 100 */ }
+
+// utime + stime of a process, in seconds
+function cpuSeconds(pid) {
+	try {
+		const st = fs.readFileSync('/proc/' + pid + '/stat', 'utf8');
+		const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+		return (Number(f[11]) + Number(f[12])) / clkTck;
+	} catch (e) {
+		return NaN;
+	}
+}
+
+// One wrk run of secs seconds on core 1; resolves its figures, or null
+function wrk(url, secs) {
+	const p = run(1, 'wrk', ['-t1', '-c' + API_CONNS, '-d' + secs + 's', '--latency', url],
+		{ stdio: ['ignore', 'pipe', 'pipe'] });
+	let text = '';
+	p.stdout.on('data', (d) => { text += d; });
+	p.stderr.on('data', (d) => { text += d; });
+	return exited(p, (secs + 15) * 1000).then((ok) => {
+		if (!ok)
+			p.kill('SIGKILL');
+		const m = (re) => (re.exec(text) || [])[1];
+		const rps = m(/Requests\/sec:\s+([\d.]+)/);
+		if (!rps)
+			return null;
+		return { rps: Number(rps), p50: m(/^\s+50%\s+(\S+)/m), p99: m(/^\s+99%\s+(\S+)/m),
+			non2xx: Number(m(/Non-2xx or 3xx responses:\s+(\d+)/) || 0),
+			errors: m(/Socket errors:\s+(.*)/) || 'none' };
+	});
+}
+
+// Texts answered a second over a window of API_SECONDS.  The SMSC is fed
+// bursts of FEED texts whenever fewer than FEED wait in its queue (its
+// queue is an array: a few hundred thousand at once would make the SMSC,
+// not stoopd, the limit), so that stoopd always has a full window of
+// deliver_sm; the window starts 1 s into the feed.  Then the feed stops
+// and the replies to all it sent are awaited (bounded), so that the next
+// phase starts on an idle stoopd.  Numbers: prefix, the burst's two
+// digits, 7 digits.
+const FEED = 5000;
+
+async function smsWindow(smsc, sd, prefix) {
+	const s0 = await smsc.stats();
+	if (!s0)
+		return null;
+	let sent = 0, parts = 0, a = null, b = null, cpuA, cpuB;
+	const t0 = Date.now();
+	const end = t0 + 1000 + API_SECONDS * 1000;
+	while (parts < 100) {
+		const s = await smsc.stats();
+		if (!s)
+			break;
+		const now = Date.now();
+		if (!a && now >= t0 + 1000) {
+			a = s;
+			cpuA = [cpuSeconds(sd.pid), cpuSeconds(smsc.proc.pid)];
+		}
+		if (now >= end) {
+			b = s;
+			cpuB = [cpuSeconds(sd.pid), cpuSeconds(smsc.proc.pid)];
+			break;
+		}
+		if (s.queued < FEED) {
+			smsc.send({ cmd: 'burst', count: FEED, from_prefix: prefix + String(parts).padStart(2, '0'),
+				text: 'menu', umr: true, id_prefix: prefix.slice(1) + '-' + parts });
+			sent += FEED;
+			parts++;
+		}
+		await sleep(100);
+	}
+	const all = await smsc.pollUntil((x) => x.submits_ok - s0.submits_ok >= sent, 120000, 100);
+	if (!a || !b)
+		return null;
+	const secs = (b.t - a.t) / 1000;
+	return {
+		rate: (b.submits_ok - a.submits_ok) / secs,
+		replies: b.submits_ok - a.submits_ok,
+		secs,
+		dry: b.queued === 0,	// the feed fell behind: too low
+		drained: !!all,
+		stoopdCpu: 100 * (cpuB[0] - cpuA[0]) / secs,
+		smscCpu: 100 * (cpuB[1] - cpuA[1]) / secs,
+	};
+}
+
+async function withOpen311() {
+	try {
+		execFileSync('sh', ['-c', 'command -v wrk && command -v sqlite3'], { stdio: 'ignore', timeout: 5000 });
+	} catch (e) {
+		out('sms + open311: skipped: needs wrk and sqlite3');
+		return;
+	}
+	const db = path.join(tmp, 'open311.db');
+	try {
+		out('sms + open311: ' + execFileSync('bash', [path.join(src, 'tests/bench/seed_cases.sh'), db, String(API_CASES)],
+			{ encoding: 'utf8', timeout: 180000 }).trim());
+	} catch (e) {
+		out('sms + open311: skipped: ' + String(e.stdout || e.message).trim());
+		return;
+	}
+	const port = 20000 + Math.floor(Math.random() * 20000);
+	const smsc = await startSmsc('open311');
+	smsc.send({ cmd: 'quiet', on: true });
+	const m = smsc.mark();
+	const sd = startStoopd(smsc, 'open311', [
+		'open311',
+		' bind 127.0.0.1 ' + port,
+		' rate-limit address 0 burst 1',
+	], db);
+	await bound(smsc, m);
+	const base = 'http://127.0.0.1:' + port + '/open311/v2/requests.json';
+	const urls = [['?page_size=50', base + '?page_size=50'], ['(default page: 1000)', base]];
+	// the API answers before anything is measured
+	let up = false;
+	for (let i = 0; i < 50 && !up; i++) {
+		up = await new Promise((resolve) => {
+			require('http').get(base + '?page_size=1', (res) => { res.resume(); resolve(res.statusCode === 200); })
+				.on('error', () => resolve(false)).setTimeout(2000, function () { this.destroy(); });
+		});
+		if (!up)
+			await sleep(100);
+	}
+	if (!up) {
+		out('sms + open311: skipped: the API did not answer on 127.0.0.1:' + port);
+		await stopStoopd(sd);
+		await smsc.quit();
+		return;
+	}
+	out('sms + open311: one stoopd (core 0) with the SMSC (core 1) and the API; ' + API_CASES + ' cases; '
+		+ 'windows of ' + API_SECONDS + ' s, the SMSC fed ' + FEED + ' texts at a time; wrk -t1 -c' + API_CONNS
+		+ ' on core 1 beside the SMSC');
+	const f = (w) => !w ? 'not measured'
+		: Math.round(w.rate) + ' texts/s answered (' + w.replies + ' in ' + w.secs.toFixed(1) + ' s'
+			+ (w.dry ? ', the SMSC\'s queue ran dry: too low' : '')
+			+ (w.drained ? '' : ', not all replies within 120 s after') + '; stoopd '
+			+ w.stoopdCpu.toFixed(0) + '% of core 0, SMSC ' + w.smscCpu.toFixed(0) + '% of core 1)';
+	const g = (r) => !r ? 'wrk gave no figures'
+		: r.rps.toFixed(1) + ' req/s, p50 ' + r.p50 + ', p99 ' + r.p99
+			+ (r.non2xx ? ', ' + r.non2xx + ' non-2xx' : '') + (r.errors !== 'none' ? ', socket errors ' + r.errors : '');
+	const alone = [];
+	let w = await smsWindow(smsc, sd, '+1801');
+	alone.push(w);
+	out('  SMS alone:                           ' + f(w));
+	const both = [];
+	let prefix = 1802;
+	for (const [name, url] of urls) {
+		const c0 = cpuSeconds(sd.pid), t0 = Date.now();
+		const r = await wrk(url, API_SECONDS);
+		const cpu = 100 * (cpuSeconds(sd.pid) - c0) / ((Date.now() - t0) / 1000);
+		out('  wrk alone ' + name.padEnd(26) + g(r) + ' (stoopd ' + cpu.toFixed(0) + '% of core 0)');
+		// wrk runs from 0.5 s before the burst to past the window's end
+		const pending = wrk(url, API_SECONDS + 3);
+		await sleep(500);
+		w = await smsWindow(smsc, sd, '+' + prefix++);
+		const rb = await pending;
+		both.push([name, w]);
+		out('  SMS + wrk ' + name.padEnd(26) + f(w));
+		out('  wrk meanwhile ' + name.padEnd(22) + g(rb) + ' (its ' + (API_SECONDS + 3)
+			+ ' s run covers the window)');
+	}
+	w = await smsWindow(smsc, sd, '+' + prefix++);
+	alone.push(w);
+	out('  SMS alone again:                     ' + f(w));
+	const ok = alone.filter((x) => x && !x.dry);
+	if (ok.length) {
+		const ref = ok.reduce((s, x) => s + x.rate, 0) / ok.length;
+		for (const [name, x] of both)
+			out('  SMS rate drop with wrk ' + name.padEnd(22) + (x && !x.dry
+				? (100 * (1 - x.rate / ref)).toFixed(1) + '% (against ' + Math.round(ref) + ' texts/s, the mean of the two alone)'
+				: 'not measured'));
+	}
+	await stopStoopd(sd);
+	await smsc.quit();
+	const errors = fs.readFileSync(path.join(tmp, 'open311.log'), 'utf8').split('\n').filter((l) => /ERROR|FATAL/.test(l));
+	if (errors.length)
+		out('  stoopd logged ' + errors.length + ' errors, the first: ' + errors[0]);
+}
+
 async function main() {
 	if (!fs.existsSync(path.join(build, 'gateway/stoopd')))
 		throw new Error('no ' + path.join(build, 'gateway/stoopd') + ': build it first');
@@ -442,11 +645,15 @@ async function main() {
 	} catch (e) { /* no ldd: never mind */ }
 	out(pinned ? 'stoopd (or the trivial ESME) on core 0, the SMSC on core 1 (taskset)'
 		: 'not pinned: no taskset or fewer than two cores');
-	const ceil1 = await ceiling('ack');
-	const ceil2 = await ceiling('mirror');
-	await throughput(ceil2 || ceil1);
-	await latency();
-	await memory();
+	if (OPEN311 !== 'only') {
+		const ceil1 = await ceiling('ack');
+		const ceil2 = await ceiling('mirror');
+		await throughput(ceil2 || ceil1);
+		await latency();
+		await memory();
+	}
+	if (OPEN311)
+		await withOpen311();
 }
 
 const guard = setTimeout(() => {
