@@ -166,12 +166,17 @@ static const char *dtmf_src_name(enum rtp_dtmf_source src)
 	}
 }
 
-static uint64_t ms_since(const struct timespec *t)
+static uint64_t us_since(const struct timespec *t)
 {
 	struct timespec now;
 
 	osmo_clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)(now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+	return (uint64_t)(now.tv_sec - t->tv_sec) * 1000000 + (now.tv_nsec - t->tv_nsec) / 1000;
+}
+
+static uint64_t ms_since(const struct timespec *t)
+{
+	return us_since(t) / 1000;
 }
 
 static void call_schedule(struct voice_call *c)
@@ -592,8 +597,9 @@ static void leg_transfer(struct flow_leg *leg, const char *queue, const char *ca
 		transfer_fallback(c);
 		return;
 	}
+	/* the context, and the REFER's strings under it */
 	context = voice_transfer_context(c, case_id, lang, path, VOICE_CONTEXT_MAX);
-	rc = voice_transfer_refer(c, a->uri, vc->cfg->transfer_header, context, &refer_to, &header);
+	rc = voice_transfer_refer(context, a->uri, vc->cfg->transfer_header, context, &refer_to, &header);
 	if (rc == 0)
 		rc = sip_call_refer(c->sip, refer_to, header);
 	if (rc < 0) {
@@ -603,21 +609,13 @@ static void leg_transfer(struct flow_leg *leg, const char *queue, const char *ca
 		     queue, strerror(-rc));
 		transfer_fallback(c);
 	} else {
-		struct timespec now;
-		osmo_clock_gettime(CLOCK_MONOTONIC, &now);
 		if (c->last_at.tv_sec)
-			voice_latency_add(&vc->key_to_refer,
-					  (uint32_t)((now.tv_sec - c->last_at.tv_sec) * 1000000
-						     + (now.tv_nsec - c->last_at.tv_nsec) / 1000));
+			voice_latency_add(&vc->key_to_refer, (uint32_t)us_since(&c->last_at));
 		c->transferring = true;
 		osmo_timer_schedule(&c->xfer, vc->cfg->transfer_timeout_ms / 1000,
 				    (vc->cfg->transfer_timeout_ms % 1000) * 1000);
 		LOGC(c, LOGL_INFO, "transfer to %s: REFER to %s\n", queue, a->uri);
 		LOGC(c, LOGL_DEBUG, "transfer context %s\n", context);
-	}
-	if (rc == 0) {
-		talloc_free(refer_to);
-		talloc_free(header);
 	}
 	talloc_free(context);
 }
