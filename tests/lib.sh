@@ -1,6 +1,6 @@
 # lib.sh -- what the shell test drivers share: TAP results, bounded
-# waits, random ports, the console over TCP, and the installed prompts
-# layout a voice test needs.  Sourced by a driver after it sets `n=0`,
+# waits, random ports, catalog texts, the console over TCP, and the
+# installed prompts layout a voice test needs.  Sourced by a driver after it sets `n=0`,
 # `failed=0` and `tmp`; bash only (uses /dev/tcp and read -N).
 
 # result STATUS NAME [DETAIL...]: one TAP line; details of a failure
@@ -29,6 +29,15 @@ wait_for() {
 }
 
 random_port() { echo $((20000 + RANDOM % 40000)); }
+
+# catalog ID: the English catalog's text for ID as stoopd sends it by SMS
+# (the @sms variant if there is one); needs $src.
+catalog() {
+	local f="$src/prompts/en/catalog" t
+	t=$(sed -n "s/^$1@sms *= *//p" "$f")
+	[ -n "$t" ] || t=$(sed -n "s/^$1 *= *//p" "$f")
+	printf '%s' "$t"
+}
 
 # vty PORT CMD...: one console session running CMD... in order; prints
 # what the console printed (line ends and telnet negotiation removed).

@@ -30,17 +30,8 @@ trap cleanup EXIT
 n=0
 failed=0
 
-result() {	# result STATUS NAME [DETAIL...]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		shift 2
-		[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/  # /' | head -40
-		failed=$((failed + 1))
-	fi
-}
+. "$src/tests/lib.sh"
+
 check() {	# check NAME FILE REGEX
 	grep -qE -- "$3" "$2"
 	result $? "$1" "$(cat "$2")"
@@ -57,26 +48,6 @@ for tool in sipsak sqlite3; do
 		exit 1
 	fi
 done
-
-wait_for() {	# wait_for SECONDS COMMAND...
-	local end=$((SECONDS + $1))
-	shift
-	while ! "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
-
-# A catalog text as stoopd sends it by SMS (the @sms variant if there is one).
-catalog() {
-	local f="$src/prompts/en/catalog" t
-	t=$(sed -n "s/^$1@sms *= *//p" "$f")
-	[ -n "$t" ] || t=$(sed -n "s/^$1 *= *//p" "$f")
-	printf '%s' "$t"
-}
-
-random_port() { echo $((20000 + RANDOM % 40000)); }
 
 db="$tmp/stoop.db"
 q() { sqlite3 -cmd '.timeout 2000' "$db" "$1"; }
@@ -140,31 +111,6 @@ pids="$pids $stoopd_pid"
 check "STOOP_CLOCK is announced in the log" "$tmp/stoopd.log" \
 	"STOOP_CLOCK: business hours are read as from 2026-11-23T15:00:00Z"
 
-# vty CMD...: one console session; prints what the console printed.
-vty_wait_prompt() {
-	local out="" c
-	while IFS= read -r -N 1 -t 5 c <&3; do
-		out+=$c
-		case $out in
-		*"stoopd> " | *"stoopd# " | *"stoopd("*")# ") break ;;
-		esac
-	done
-	printf '%s' "$out"
-}
-vty() {
-	local cmd
-	exec 3<>"/dev/tcp/127.0.0.1/$vty_port" || return 1
-	{
-		vty_wait_prompt
-		for cmd in "$@"; do
-			printf '%s\n' "$cmd" >&3
-			vty_wait_prompt
-		done
-		echo
-	} | tr -d '\r' | tr -cd '[:print:]\n'
-	exec 3>&-
-}
-
 # text NAME FROM BODY: a resident's text by SIP MESSAGE; waits for the
 # reply in the store's queue and leaves it in $tmp/NAME.reply.
 seq_no=0
@@ -200,7 +146,7 @@ D=+15551230304
 E=+15551230305
 
 # ------------------------------------------------------------------ hours
-vty "show hours" >"$tmp/hours1.out"
+vty "$vty_port" "show hours" >"$tmp/hours1.out"
 check "show hours: open now, in New York time" "$tmp/hours1.out" \
 	"^open now \(Mon 2026-11-23 10:0[0-9] EST\)$"
 check "show hours: the next change" "$tmp/hours1.out" "^closes at Mon 2026-11-23 18:00 EST$"
@@ -209,11 +155,11 @@ text open1 $A "AGENT"
 has open1 "$(catalog agent.by_text)"
 result $? "open: AGENT by text offers the callback (no agent by text)" "$(cat "$tmp/open1.reply")"
 
-vty "enable" "hours test-clock 2026-12-25T15:00:00Z" "show hours" >"$tmp/hours2.out"
+vty "$vty_port" "enable" "hours test-clock 2026-12-25T15:00:00Z" "show hours" >"$tmp/hours2.out"
 check "test clock: closed on a holiday" "$tmp/hours2.out" \
 	"^closed now \(Fri 2026-12-25 10:0[0-9] EST\)$"
 check "test clock: opens on Saturday" "$tmp/hours2.out" "^opens at Sat 2026-12-26 09:00 EST$"
-vty "show hours" "hours test-clock 2026-12-25T15:00:00Z" >"$tmp/hours3.out"
+vty "$vty_port" "show hours" "hours test-clock 2026-12-25T15:00:00Z" >"$tmp/hours3.out"
 check "the test clock is not a view command" "$tmp/hours3.out" "^% (Unknown|There is no such) command"
 
 # --------------------------------------------------------------- callbacks
@@ -231,14 +177,14 @@ result $? "a callback booked by text, confirmed with its number ($cb)" "$(cat "$
 result $? "the callback keeps language, window and flow path" \
 	"$(q "SELECT * FROM cases WHERE id = '$cb'")"
 
-vty "show callbacks" >"$tmp/cbs1.out"
+vty "$vty_port" "show callbacks" >"$tmp/cbs1.out"
 check "show callbacks: the callback, oldest first" "$tmp/cbs1.out" \
 	"^$cb +[0-9]+[smh].* +open +afternoon +en +\+155\*\*\*302 +- +Tree down"
 check "show callbacks: its flow path" "$tmp/cbs1.out" "^ +agent\.connect>agent\.closed>"
 check "show callbacks: count" "$tmp/cbs1.out" "^1 callback to make$"
 "$stoopctl" -d "$db" callbacks >"$tmp/cbs2.out" 2>&1
 check "stoopctl callbacks: the number to call" "$tmp/cbs2.out" "^$cb .* \+15551230302 "
-vty "callback $cb done" "enable" "callback $cb done Reached, tree crew sent" \
+vty "$vty_port" "callback $cb done" "enable" "callback $cb done Reached, tree crew sent" \
 	"callback $cb failed" "show callbacks" >"$tmp/cbs3.out"
 check "callback done: not from the view node" "$tmp/cbs3.out" "^% (Unknown|There is no such) command"
 check "callback done on the console" "$tmp/cbs3.out" "^callback $cb: done$"
@@ -252,7 +198,7 @@ check "the case history says who called back, and the note" "$tmp/cbcase.out" \
 "$stoopctl" -d "$db" new-case water "Broad St and 5th" >"$tmp/water.out"
 w=$(sed -n 's/^case \([0-9]*\) filed$/\1/p' "$tmp/water.out")
 ann="We know about the water main break on Broad St. Crews are on site."
-vty "enable" "announcement water text en $ann" "announcement water case $w" \
+vty "$vty_port" "enable" "announcement water text en $ann" "announcement water case $w" \
 	"announcement water on" "announcement nosuch on" "show announcements" >"$tmp/ann1.out"
 check "announcement: text set on the console" "$tmp/ann1.out" "^announcement water: text set$"
 check "announcement: turned on" "$tmp/ann1.out" "^announcement water: ON from the next session$"
@@ -269,12 +215,12 @@ has ann2 "$(catalog announce.following)" && has ann2 "$(catalog main.menu)"
 result $? "'1': the resident follows the case, then the menu" "$(cat "$tmp/ann2.reply")"
 [ "$(q "SELECT count(*) FROM case_followers WHERE case_id = $w AND phone = '$C'")" = 1 ]
 result $? "the store has the resident as a follower of $w"
-vty "enable" "case $w status in-progress Crews on site" >"$tmp/status.out"
+vty "$vty_port" "enable" "case $w status in-progress Crews on site" >"$tmp/status.out"
 wait_for 5 test "$(q "SELECT count(*) FROM sms_out WHERE msisdn = '$C' AND reason = 'status'")" -ge 1
 result $? "a status change of $w is texted to the new follower" \
 	"$(q "SELECT reason, text FROM sms_out WHERE msisdn = '$C'")"
 
-vty "enable" "announcement water off" >"$tmp/ann2.out"
+vty "$vty_port" "enable" "announcement water off" >"$tmp/ann2.out"
 check "announcement: turned off" "$tmp/ann2.out" "^announcement water: off$"
 text ann3 $D "hi"
 ! has ann3 "$ann" && has ann3 "$(catalog main.menu)"
@@ -287,13 +233,13 @@ text ann4 $E "hi"
 has ann4 "$ann"
 result $? "stoopd sees stoopctl's change at the next conversation" "$(cat "$tmp/ann4.reply")"
 "$stoopctl" -d "$db" announcement water off >/dev/null 2>&1
-vty "show announcement water" >"$tmp/ann5.out"
+vty "$vty_port" "show announcement water" >"$tmp/ann5.out"
 check "show announcement: the text" "$tmp/ann5.out" "^  en +We know about the water main break"
 [ "$(grep -cE '^  [0-9T:-]+Z  (on|off) +(console|stoopctl)$' "$tmp/ann5.out")" = 4 ]
 result $? "show announcement: on/off history, console and stoopctl" "$(cat "$tmp/ann5.out")"
 
 # ------------------------------------------------------ config round trip
-vty "enable" "write terminal" >"$tmp/write.out"
+vty "$vty_port" "enable" "write terminal" >"$tmp/write.out"
 check "write terminal: the hours node" "$tmp/write.out" "^hours$"
 check "write terminal: the time zone" "$tmp/write.out" "^ timezone America/New_York$"
 check "write terminal: Saturday" "$tmp/write.out" "^ day sat 09:00 13:00$"

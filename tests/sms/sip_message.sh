@@ -44,14 +44,6 @@ for tool in sipsak sipp sqlite3; do
 	fi
 done
 
-# A catalog text as stoopd sends it by SMS (the @sms variant if there is one).
-catalog() {
-	local f="$src/prompts/en/catalog" t
-	t=$(sed -n "s/^$1@sms *= *//p" "$f")
-	[ -n "$t" ] || t=$(sed -n "s/^$1 *= *//p" "$f")
-	printf '%s' "$t"
-}
-
 # --------------------------------------------------------------- the peers
 # sipp UAS receiving replies: PEER answers 200, REFUSER 404 (on 127.0.0.3).
 sed 's|SIP/2.0 200 OK|SIP/2.0 404 Not Found|' "$src/tests/sms/sip_uas.xml" >"$tmp/sip_refuse.xml"

@@ -34,17 +34,7 @@ trap 'exit 1' INT TERM
 n=0
 failed=0
 
-result() {	# result STATUS NAME [DETAIL...]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		shift 2
-		[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/  # /' | head -40
-		failed=$((failed + 1))
-	fi
-}
+. "$src/tests/lib.sh"
 
 for tool in sipp sipsak node; do
 	if ! command -v $tool >/dev/null; then
@@ -57,18 +47,6 @@ if [ ! -x "$uas_bin" ]; then
 	exit 1
 fi
 
-# wait_for SECONDS COMMAND...: until COMMAND succeeds, polling every 0.1 s.
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	while ! "$@"; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
-
-random_port() { echo $((20000 + RANDOM % 40000)); }
 
 # start_uas NAME ARGS...: the test program on a free port; sets uas_port
 # and uas_pid.  A short 64*T1 (2 s) keeps the ACK and BYE waits short.
