@@ -181,7 +181,9 @@ q() { sqlite3 -cmd '.timeout 2000' "$db" "$1"; }
 A=+15551230001
 send hello 127.0.0.1 $A "sip-hello@127.0.0.1" 1 "text/plain; charset=utf-8" "$(body hello hello)"
 [ "$status" = 202 ]
-result $? "a text from an allowed peer is answered 202 Accepted (got $status)" "$(cat "$tmp/hello.sipsak")"
+result $? "a text from an allowed peer is answered 202 Accepted (got $status)" \
+	"stoopd $(kill -0 "$stoopd_pid" 2>/dev/null && echo runs || echo "is gone"); its log:" \
+	"$(tail -8 "$tmp/stoopd.log")" "sipsak:" "$(tail -8 "$tmp/hello.sipsak")"
 wait_for 10 has_reply peer $A
 result $? "a reply MESSAGE for the resident reaches the peer" "$(tail -30 "$tmp/stoopd.log")"
 reply=$(replies peer $A | sed '/^=====$/,$d')
