@@ -183,7 +183,9 @@ send hello 127.0.0.1 $A "sip-hello@127.0.0.1" 1 "text/plain; charset=utf-8" "$(b
 [ "$status" = 202 ]
 result $? "a text from an allowed peer is answered 202 Accepted (got $status)" \
 	"stoopd $(kill -0 "$stoopd_pid" 2>/dev/null && echo runs || echo "is gone"); its log:" \
-	"$(tail -8 "$tmp/stoopd.log")" "sipsak:" "$(tail -8 "$tmp/hello.sipsak")"
+	"$(grep -m1 -A2 'ERROR: AddressSanitizer\|runtime error' "$tmp/stoopd.log")" \
+	"$(grep -m1 '^SUMMARY' "$tmp/stoopd.log")" "$(tail -4 "$tmp/stoopd.log")" \
+	"sipsak:" "$(tail -4 "$tmp/hello.sipsak")"
 wait_for 10 has_reply peer $A
 result $? "a reply MESSAGE for the resident reaches the peer" "$(tail -30 "$tmp/stoopd.log")"
 reply=$(replies peer $A | sed '/^=====$/,$d')
