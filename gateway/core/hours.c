@@ -366,15 +366,15 @@ static void fmt_min(char *buf, size_t len, int m)
 	snprintf(buf, len, "%02d:%02d", (m / 60) % 100, m % 60);
 }
 
-char *stoop_hours_config_lines(void *ctx, const struct stoop_hours *h)
-{
-	char *out = talloc_strdup(ctx, "");
-	unsigned i, j;
-	char a[24], b[24];
+/* Runs of weekdays with the same times, Monday first as people write them:
+ * days first..last (1 = Monday .. 7 = Sunday; % 7 for h->day). */
+typedef char *(*hours_run_fn)(char *out, const struct stoop_hours *h, unsigned first, unsigned last,
+			      const void *priv);
 
-	if (h->timezone)
-		out = talloc_asprintf_append(out, " timezone %s\n", h->timezone);
-	/* Monday first, as people write it; runs of equal days as ranges */
+static char *hours_runs(char *out, const struct stoop_hours *h, hours_run_fn fn, const void *priv)
+{
+	unsigned i, j;
+
 	for (i = 1; i <= 7; i = j) {
 		const struct stoop_hours_day *d = &h->day[i % 7];
 		for (j = i + 1; j <= 7; j++) {
@@ -382,26 +382,116 @@ char *stoop_hours_config_lines(void *ctx, const struct stoop_hours *h)
 			if (e->open_min != d->open_min || e->close_min != d->close_min)
 				break;
 		}
-		if (d->open_min < 0) {
-			if (j - 1 > i)
-				out = talloc_asprintf_append(out, " closed %s-%s\n", day_names[i % 7],
-							     day_names[(j - 1) % 7]);
-			else
-				out = talloc_asprintf_append(out, " closed %s\n", day_names[i % 7]);
-			continue;
-		}
-		fmt_min(a, sizeof(a), d->open_min);
-		fmt_min(b, sizeof(b), d->close_min);
-		if (j - 1 > i)
-			out = talloc_asprintf_append(out, " day %s-%s %s %s\n", day_names[i % 7],
-						     day_names[(j - 1) % 7], a, b);
-		else
-			out = talloc_asprintf_append(out, " day %s %s %s\n", day_names[i % 7], a, b);
+		out = fn(out, h, i, j - 1, priv);
 	}
+	return out;
+}
+
+static char *config_run(char *out, const struct stoop_hours *h, unsigned first, unsigned last,
+			const void *priv)
+{
+	const struct stoop_hours_day *d = &h->day[first % 7];
+	char days[16], a[24], b[24];
+
+	if (last > first)
+		snprintf(days, sizeof(days), "%s-%s", day_names[first % 7], day_names[last % 7]);
+	else
+		snprintf(days, sizeof(days), "%s", day_names[first % 7]);
+	if (d->open_min < 0)
+		return talloc_asprintf_append(out, " closed %s\n", days);
+	fmt_min(a, sizeof(a), d->open_min);
+	fmt_min(b, sizeof(b), d->close_min);
+	return talloc_asprintf_append(out, " day %s %s %s\n", days, a, b);
+}
+
+char *stoop_hours_config_lines(void *ctx, const struct stoop_hours *h)
+{
+	char *out = talloc_strdup(ctx, "");
+	unsigned i;
+
+	if (h->timezone)
+		out = talloc_asprintf_append(out, " timezone %s\n", h->timezone);
+	out = hours_runs(out, h, config_run, NULL);
 	for (i = 0; i < h->n_holidays; i++)
 		out = talloc_asprintf_append(out, " holiday %04d-%02d-%02d\n", h->holidays[i] / 10000,
 					     h->holidays[i] / 100 % 100, h->holidays[i] % 100);
 	return out;
+}
+
+/*
+ * The hours as residents read them (SMS): the words come from the
+ * language's catalog (flow/interp.c), the English ones stand in.
+ */
+static const char *const day_words_en[7] = {
+	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"
+};
+
+static const char *day_word(const struct stoop_hours_words *w, unsigned wday)
+{
+	return w && w->day[wday % 7] && *w->day[wday % 7] ? w->day[wday % 7] : day_words_en[wday % 7];
+}
+
+/* "8am", "6:30pm", "12pm" with am/pm words; else "8:00", "18:00". */
+static char *time_word(char *out, const struct stoop_hours_words *w, int m)
+{
+	int hh = m / 60 % 24, mm = m % 60, h12 = hh % 12 ? hh % 12 : 12;
+
+	if (!w || !w->am || !*w->am || !w->pm || !*w->pm)
+		return talloc_asprintf_append(out, "%d:%02d", m / 60, mm);
+	if (mm)
+		return talloc_asprintf_append(out, "%d:%02d%s", h12, mm, hh < 12 ? w->am : w->pm);
+	return talloc_asprintf_append(out, "%d%s", h12, hh < 12 ? w->am : w->pm);
+}
+
+static char *week_run(char *out, const struct stoop_hours *h, unsigned first, unsigned last,
+		      const void *priv)
+{
+	const struct stoop_hours_words *w = priv;
+	const struct stoop_hours_day *d = &h->day[first % 7];
+
+	if (d->open_min < 0)
+		return out;
+	if (*out)
+		out = talloc_strdup_append(out, ", ");
+	out = talloc_strdup_append(out, day_word(w, first));
+	if (last > first)
+		out = talloc_asprintf_append(out, "-%s", day_word(w, last));
+	out = talloc_strdup_append(out, " ");
+	out = time_word(out, w, d->open_min);
+	out = talloc_strdup_append(out, "-");
+	return time_word(out, w, d->close_min);
+}
+
+char *stoop_hours_week_text(void *ctx, const struct stoop_hours *h, const struct stoop_hours_words *w)
+{
+	char *out = talloc_strdup(ctx, "");
+
+	if (!h || !h->configured)
+		return out;
+	return hours_runs(out, h, week_run, w);
+}
+
+char *stoop_hours_opens_text(void *ctx, const struct stoop_hours *h, int64_t t,
+			     const struct stoop_hours_words *w)
+{
+	int64_t next;
+	time_t tt = t, tn;
+	struct tm now, then;
+	char *out = talloc_strdup(ctx, "");
+
+	if (!h || !h->configured || stoop_hours_open(h, t, &next) || !next)
+		return out;
+	tn = next;
+	localtime_r(&tt, &now);
+	localtime_r(&tn, &then);
+	if (w && w->today && *w->today && now.tm_year == then.tm_year && now.tm_yday == then.tm_yday)
+		out = talloc_strdup_append(out, w->today);
+	else
+		out = talloc_strdup_append(out, day_word(w, then.tm_wday));
+	out = talloc_strdup_append(out, " ");
+	if (w && w->at && *w->at)
+		out = talloc_asprintf_append(out, "%s ", w->at);
+	return time_word(out, w, then.tm_hour * 60 + then.tm_min);
 }
 
 /* One line of the node, split in words; returns NULL or why it is wrong. */

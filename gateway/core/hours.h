@@ -82,3 +82,26 @@ int stoop_hours_read_file(struct stoop_hours *h, const char *path, FILE *err);
 /* The node as stoop.cfg lines (" day mon 08:00 18:00\n" ...), under ctx;
  * days with the same times are written as one range where they run on. */
 char *stoop_hours_config_lines(void *ctx, const struct stoop_hours *h);
+
+/* How one language writes days and times for residents (its catalog's
+ * day.sun .. day.sat, time.am, time.pm, day.today, time.at): NULL or
+ * empty words stand in as English day names, 24-hour times ("18:00")
+ * without am and pm, the day's name instead of "today", and nothing
+ * between a day and its time. */
+struct stoop_hours_words {
+	const char *day[7];		/* 0 = Sunday, as struct tm */
+	const char *am, *pm;
+	const char *today;
+	const char *at;			/* "Monday at 8am" */
+};
+
+/* The week's opening hours, Monday first, days with the same times as one
+ * range, closed days left out: "Monday-Friday 8am-6pm, Saturday 9am-1pm".
+ * Empty when not configured or closed every day.  Holidays are not in it. */
+char *stoop_hours_week_text(void *ctx, const struct stoop_hours *h, const struct stoop_hours_words *w);
+
+/* When closed at t: when it opens next, "Monday at 8am" ("today at 8am"
+ * on the same local day).  Empty when open, not configured, or not opening within
+ * a year. */
+char *stoop_hours_opens_text(void *ctx, const struct stoop_hours *h, int64_t t,
+			     const struct stoop_hours_words *w);

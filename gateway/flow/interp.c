@@ -114,8 +114,42 @@ static struct fi_var *var_find(const struct flow_inst *fi, const char *name)
 
 bool flow_var_builtin(const char *name)
 {
-	return !strcmp(name, "hours") || !strcmp(name, "overflow") || !strcmp(name, "announce")
-	       || !strncmp(name, "announce.", 9);
+	return !strcmp(name, "hours") || !strcmp(name, "hours.week") || !strcmp(name, "hours.opens")
+	       || !strcmp(name, "overflow") || !strcmp(name, "announce") || !strncmp(name, "announce.", 9);
+}
+
+/* $hours, $hours.week, $hours.opens: the business hours (core/hours.h),
+ * the last two in the words of the session's language (its catalog's
+ * day.* and time.* texts for SMS).  Like announce_get(), the text lives in
+ * a static buffer until the next call. */
+static const char *hours_get(const struct flow_inst *fi, const char *name)
+{
+	static const char *const day_ids[7] = {
+		"day.sun", "day.mon", "day.tue", "day.wed", "day.thu", "day.fri", "day.sat"
+	};
+	static char buf[256];
+	const struct stoop_hours *h = fi->fs->hours;
+	struct stoop_hours_words w;
+	char *text;
+	unsigned i;
+
+	if (!strcmp(name, "hours"))
+		return stoop_hours_state(h);
+	if (!h || !h->configured)
+		return "";
+	for (i = 0; i < 7; i++)
+		w.day[i] = flow_catalog_text(fi->fs, fi->lang, FLOW_CH_SMS, day_ids[i]);
+	w.am = flow_catalog_text(fi->fs, fi->lang, FLOW_CH_SMS, "time.am");
+	w.pm = flow_catalog_text(fi->fs, fi->lang, FLOW_CH_SMS, "time.pm");
+	w.today = flow_catalog_text(fi->fs, fi->lang, FLOW_CH_SMS, "day.today");
+	w.at = flow_catalog_text(fi->fs, fi->lang, FLOW_CH_SMS, "time.at");
+	if (!strcmp(name, "hours.week"))
+		text = stoop_hours_week_text(NULL, h, &w);
+	else
+		text = stoop_hours_opens_text(NULL, h, stoop_hours_now(h), &w);
+	osmo_strlcpy(buf, text ? text : "", sizeof(buf));
+	talloc_free(text);
+	return buf;
 }
 
 /* $announce, $announce.text, .audio, .case: the announcement that is on now
@@ -148,8 +182,8 @@ static const char *var_get(const struct flow_inst *fi, const char *name)
 {
 	const struct fi_var *v;
 
-	if (name[0] == 'h' && !strcmp(name, "hours"))
-		return stoop_hours_state(fi->fs->hours);
+	if (name[0] == 'h' && !strncmp(name, "hours", 5) && flow_var_builtin(name))
+		return hours_get(fi, name);
 	if (name[0] == 'o' && !strcmp(name, "overflow"))
 		return fi->overflow ? fi->overflow : "";
 	if (name[0] == 'a' && flow_var_builtin(name))

@@ -2,7 +2,8 @@
  * node, open or closed at given times in America/New_York (weekdays,
  * Saturday, a closed Sunday, a holiday, the switch to daylight saving
  * time, a day open until 24:00 running into the next), the next change,
- * reading the node from a file with file:line errors, and writing it back.
+ * reading the node from a file with file:line errors, writing it back, and
+ * the texts residents read ($hours.week, $hours.opens) in two languages.
  * Needs tzdata (/usr/share/zoneinfo/America/New_York).  TAP on stdout. */
 #include <errno.h>
 #include <stdio.h>
@@ -189,6 +190,59 @@ static void test_file(void)
 	CHECK(stoop_hours_read_file(h, "/nonexistent/stoop.cfg", NULL) == -ENOENT, "a missing file");
 }
 
+/* The texts residents read: the week and when it opens next. */
+static void text_is(char *got, const char *want, const char *what)
+{
+	if (!CHECK(!strcmp(got, want), "%s: \"%s\"", what, want))
+		printf("  # got \"%s\"\n", got);
+	talloc_free(got);
+}
+
+static void test_texts(void)
+{
+	static const struct stoop_hours_words en = {
+		.day = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday" },
+		.am = "am", .pm = "pm", .today = "today", .at = "at",
+	};
+	static const struct stoop_hours_words es = {
+		.day = { "domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado" },
+		.today = "hoy", .at = "a las",
+	};
+	struct stoop_hours *h = city_hours(), *none = stoop_hours_alloc(ctx);
+	const char *why = NULL;
+
+	text_is(stoop_hours_week_text(ctx, h, &en), "Monday-Friday 8am-6pm, Saturday 9am-1pm",
+		"the week in English, 12-hour times, Sunday (closed) left out");
+	text_is(stoop_hours_week_text(ctx, h, &es), "lunes-viernes 8:00-18:00, sábado 9:00-13:00",
+		"the week in Spanish words, 24-hour times (no am/pm words)");
+	text_is(stoop_hours_week_text(ctx, h, NULL), "Monday-Friday 8:00-18:00, Saturday 9:00-13:00",
+		"no words: English day names, 24-hour times");
+	text_is(stoop_hours_week_text(ctx, none, &en), "", "no hours node: no week text");
+	text_is(stoop_hours_opens_text(ctx, h, at("2026-11-23T10:00:00Z"), &en), "today at 8am",
+		"Monday 05:00: back today at 8am");
+	text_is(stoop_hours_opens_text(ctx, h, at("2026-11-23T15:00:00Z"), &en), "",
+		"open now: nothing to say");
+	text_is(stoop_hours_opens_text(ctx, h, at("2026-11-28T19:00:00Z"), &es), "lunes a las 8:00",
+		"Saturday 14:00, in Spanish: Monday, Sunday skipped");
+	text_is(stoop_hours_opens_text(ctx, h, at("2026-12-25T15:00:00Z"), &en), "Saturday at 9am",
+		"Christmas (a holiday): Saturday");
+	text_is(stoop_hours_opens_text(ctx, none, at("2026-11-23T10:00:00Z"), &en), "",
+		"no hours node: always open");
+
+	h = stoop_hours_alloc(ctx);
+	stoop_hours_set_timezone(h, "America/New_York", &why);
+	stoop_hours_set_days(h, 0x3e, 7 * 60 + 30, 24 * 60, &why);	/* mon-fri */
+	stoop_hours_set_days(h, 1u << 6, 12 * 60, 12 * 60 + 45, &why);	/* sat */
+	text_is(stoop_hours_week_text(ctx, h, &en), "Monday-Friday 7:30am-12am, Saturday 12pm-12:45pm",
+		"half hours, noon and midnight in 12-hour times");
+	text_is(stoop_hours_week_text(ctx, h, &es), "lunes-viernes 7:30-24:00, sábado 12:00-12:45",
+		"and in 24-hour times (24:00 as configured)");
+	stoop_hours_set_closed(h, 0x7f);
+	text_is(stoop_hours_week_text(ctx, h, &en), "", "closed every day: no week text");
+	text_is(stoop_hours_opens_text(ctx, h, at("2026-11-23T10:00:00Z"), &en), "",
+		"and no opening to announce");
+}
+
 int main(void)
 {
 	int rc;
@@ -199,6 +253,7 @@ int main(void)
 	test_open();
 	test_now();
 	test_file();
+	test_texts();
 	rc = test_done();
 	talloc_free(ctx);
 	return rc;
