@@ -13,6 +13,10 @@
  * (at most a year) and merging an interval that ends at 24:00 with one that
  * starts at 00:00 the next day.
  *
+ * The texts residents read ($hours.week, $hours.opens: "Monday-Friday
+ * 8am-6pm", "Saturday at 9am") are written here too, in the words the
+ * caller passes (the catalog's, see flow/interp.c).
+ *
  * The `hours` node itself (VTY) is in core/cc_vty.c; stoop-sim reads the
  * same lines with stoop_hours_read_file().
  */
