@@ -164,8 +164,9 @@ check "the test clock is not a view command" "$tmp/hours3.out" "^% (Unknown|Ther
 
 # --------------------------------------------------------------- callbacks
 text closed1 $B "AGENT"
-has closed1 "$(catalog agent.closed)"
-result $? "closed: AGENT says the agents are off, and offers the callback" "$(cat "$tmp/closed1.reply")"
+has closed1 "$(catalog agent.closed_until) Saturday at 9am$(catalog agent.closed_offer)"
+result $? "closed: AGENT says the agents are off until Saturday at 9am (the hours node), and offers the callback" \
+	"$(cat "$tmp/closed1.reply")"
 text closed2 $B "1"
 text closed3 $B "2"
 text closed4 $B "Tree down across the Elm St sidewalk"
