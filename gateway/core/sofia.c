@@ -1,5 +1,6 @@
 /* sofia.c -- the sofia-sip start-up, log redirection and request source
- * address that sms/sip_message.c and voice/sip.c share (core/sofia.h).
+ * address (and its allow-list check) that sms/sip_message.c and voice/sip.c
+ * share (core/sofia.h).
  * sofia-sip's log lines have no level of their own and may quote a URI
  * (a caller's number) or a header: they go to DSIP at debug, the one level
  * where whole numbers are allowed.
@@ -15,6 +16,7 @@
 #include <sofia-sip/msg_addr.h>
 
 #include "core/logging.h"
+#include "core/peers.h"
 #include "core/sofia.h"
 
 static unsigned sofia_users;
@@ -73,4 +75,11 @@ int sofia_request_source(msg_t *req, char *addr, size_t size)
 	}
 	inet_ntop(AF_INET, &in, addr, size);
 	return 0;
+}
+
+int sofia_request_peer(msg_t *req, const struct sip_peer *peers, unsigned n_peers, char *addr, size_t size)
+{
+	if (sofia_request_source(req, addr, size) < 0)
+		return -1;
+	return sip_peer_find(peers, n_peers, addr);
 }

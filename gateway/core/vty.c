@@ -227,6 +227,15 @@ static bool vty_is_lang(const char *s)
  * The `stoop` node
  */
 
+/* A setting checked only once the flows are loaded: its value, and where in
+ * the config file it was set, for that check's error. */
+static void cfg_set_with_where(char **value, char **where, const char *arg)
+{
+	osmo_talloc_replace_string(g_app, value, arg);
+	talloc_free(*where);
+	*where = stoop_vty_config_where(g_app);
+}
+
 static int config_write_stoop(struct vty *vty)
 {
 	const struct app_cfg *cfg = &g_app->cfg;
@@ -280,9 +289,7 @@ DEFUN(cfg_stoop_default_lang, cfg_stoop_default_lang_cmd,
 			argv[0], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	osmo_talloc_replace_string(g_app, &g_app->cfg.default_lang, argv[0]);
-	talloc_free(g_app->cfg.default_lang_where);
-	g_app->cfg.default_lang_where = stoop_vty_config_where(g_app);
+	cfg_set_with_where(&g_app->cfg.default_lang, &g_app->cfg.default_lang_where, argv[0]);
 	stoop_vty_note_restart(vty);
 	return CMD_SUCCESS;
 }
@@ -294,22 +301,17 @@ DEFUN(cfg_stoop_entry, cfg_stoop_entry_cmd,
       "Calls to the 311 number\n"
       "A flow (its first state) or flow.state\n")
 {
-	bool sms = !strcmp(argv[0], "sms");
+	struct app_cfg *cfg = &g_app->cfg;
 
 	if (!vty_is_target(argv[1])) {
 		vty_out(vty, "%% Invalid entry '%s': a flow name or flow.state, lower case%s",
 			argv[1], VTY_NEWLINE);
 		return CMD_WARNING;
 	}
-	if (sms) {
-		osmo_talloc_replace_string(g_app, &g_app->cfg.entry_sms, argv[1]);
-		talloc_free(g_app->cfg.entry_sms_where);
-		g_app->cfg.entry_sms_where = stoop_vty_config_where(g_app);
-	} else {
-		osmo_talloc_replace_string(g_app, &g_app->cfg.entry_voice, argv[1]);
-		talloc_free(g_app->cfg.entry_voice_where);
-		g_app->cfg.entry_voice_where = stoop_vty_config_where(g_app);
-	}
+	if (!strcmp(argv[0], "sms"))
+		cfg_set_with_where(&cfg->entry_sms, &cfg->entry_sms_where, argv[1]);
+	else
+		cfg_set_with_where(&cfg->entry_voice, &cfg->entry_voice_where, argv[1]);
 	stoop_vty_note_restart(vty);
 	return CMD_SUCCESS;
 }

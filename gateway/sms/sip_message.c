@@ -61,6 +61,7 @@ struct sip_message;
 #include "core/logging.h"
 #include "core/stats.h"
 #include "core/sofia.h"
+#include "core/peers.h"
 
 #define SIP_TRANSPORT_NAME	"sip"
 #define SIP_DEFAULT_WINDOW	32
@@ -109,20 +110,6 @@ static bool is_number(const char *s, size_t len)
 /*
  * Inbound
  */
-
-/* The allow-list entry of the request's source address, or -1; the
- * address is written to addr for the log. */
-static int request_peer(struct sip_message *sm, msg_t *req, char *addr, size_t size)
-{
-	unsigned i;
-
-	if (sofia_request_source(req, addr, size) < 0)
-		return -1;
-	for (i = 0; i < sm->cfg.n_peers; i++)
-		if (!strcmp(sm->cfg.peers[i].ip, addr))
-			return i;
-	return -1;
-}
 
 /* text/plain, with charset utf-8 or none. */
 static bool content_type_ok(const sip_content_type_t *ct)
@@ -185,7 +172,8 @@ static void handle_message(struct sip_message *sm, nua_handle_t *nh, const sip_t
 	int peer, rc;
 
 	sm->stats.in++;
-	peer = request_peer(sm, nua_current_request(sm->nua), addr, sizeof(addr));
+	peer = sofia_request_peer(nua_current_request(sm->nua), sm->cfg.peers, sm->cfg.n_peers, addr,
+				  sizeof(addr));
 	if (peer < 0) {
 		sm->stats.refused_peer++;
 		LOGSM(LOGL_NOTICE, "MESSAGE from %s refused with 403: not a configured peer\n", addr);
@@ -293,10 +281,10 @@ static unsigned sip_segments(const char *text)
 static int sip_submit(struct sms_transport *t, const struct store_sms_out *msg)
 {
 	struct sip_message *sm = t->priv;
-	const struct sip_message_peer *peer = NULL;
+	const struct sip_peer *peer;
 	struct sip_out *o;
-	unsigned i;
 	char *uri;
+	int i;
 
 	if (!is_number(msg->msisdn, strlen(msg->msisdn))) {
 		sms_out_result(sm->sc, msg->id, SMS_OUT_PERMANENT, NULL, "not a number a SIP URI can carry");
@@ -306,11 +294,8 @@ static int sip_submit(struct sms_transport *t, const struct store_sms_out *msg)
 		sms_out_result(sm->sc, msg->id, SMS_OUT_PERMANENT, NULL, "no SIP peer configured");
 		return 0;
 	}
-	for (i = 0; msg->route && i < sm->cfg.n_peers && !peer; i++)
-		if (!strcmp(sm->cfg.peers[i].ip, msg->route))
-			peer = &sm->cfg.peers[i];
-	if (!peer)
-		peer = &sm->cfg.peers[0];
+	i = msg->route ? sip_peer_find(sm->cfg.peers, sm->cfg.n_peers, msg->route) : -1;
+	peer = &sm->cfg.peers[i >= 0 ? i : 0];
 
 	o = talloc_zero(sm, struct sip_out);
 	o->sm = sm;
@@ -479,7 +464,7 @@ struct sip_message *sip_message_alloc(void *ctx, struct sms_channel *sc, const s
 		sm->cfg.from_uri = talloc_strdup(sm, cfg->from_uri);
 	else
 		sm->cfg.from_uri = talloc_asprintf(sm, "sip:311@%s", sm->cfg.local_ip);
-	sm->cfg.peers = talloc_array(sm, struct sip_message_peer, cfg->n_peers ? cfg->n_peers : 1);
+	sm->cfg.peers = talloc_array(sm, struct sip_peer, cfg->n_peers ? cfg->n_peers : 1);
 	for (i = 0; i < cfg->n_peers; i++) {
 		sm->cfg.peers[i] = cfg->peers[i];
 		if (!sm->cfg.peers[i].port)

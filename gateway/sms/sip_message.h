@@ -13,22 +13,19 @@ struct sip_message;
 struct nua_s;
 struct nua_handle_s;
 struct sip_s;
+struct sip_peer;
 
 #define SIP_MESSAGE_DEFAULT_IP		"127.0.0.1"
 #define SIP_MESSAGE_DEFAULT_PORT	5060
 #define SIP_MESSAGE_MAX_BODY		1600	/* bytes; a longer body gets 413 */
 
-/* A peer allowed to send texts, and where replies for its residents go. */
-struct sip_message_peer {
-	char ip[16];			/* dotted quad, compared with the source address */
-	uint16_t port;			/* replies go to sip:<number>@ip:port */
-};
-
 struct sip_message_config {
 	const char *local_ip;		/* the address stoopd listens on (UDP and TCP) */
 	uint16_t local_port;
 	const char *from_uri;		/* From of replies; NULL: sip:311@local_ip */
-	struct sip_message_peer *peers;	/* the allow-list */
+	struct sip_peer *peers;		/* the allow-list: peers allowed to send
+					 * texts, and where replies for their
+					 * residents go (core/peers.h) */
 	unsigned n_peers;
 	unsigned window;		/* replies awaiting their final response; 0: 32 */
 };

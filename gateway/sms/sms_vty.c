@@ -41,6 +41,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "core/app.h"
+#include "core/peers.h"
 #include "sms/sms.h"
 #include "sms/smpp.h"
 #include "sms/sip_message.h"
@@ -340,19 +341,13 @@ DEFUN(cfg_smsc_no_dlr, cfg_smsc_no_dlr_cmd, "no registered-delivery",
 static int config_write_sip_sms(struct vty *vty)
 {
 	const struct sip_message_config *c = &g_app->cfg.sip;
-	unsigned i;
 
 	if (!g_app->cfg.sip_sms)
 		return CMD_SUCCESS;
 	vty_out(vty, "sip-sms%s", VTY_NEWLINE);
 	vty_out(vty, " local-ip %s%s", c->local_ip, VTY_NEWLINE);
 	vty_out(vty, " local-port %u%s", c->local_port, VTY_NEWLINE);
-	for (i = 0; i < c->n_peers; i++) {
-		if (c->peers[i].port == SIP_MESSAGE_DEFAULT_PORT)
-			vty_out(vty, " peer %s%s", c->peers[i].ip, VTY_NEWLINE);
-		else
-			vty_out(vty, " peer %s port %u%s", c->peers[i].ip, c->peers[i].port, VTY_NEWLINE);
-	}
+	sip_peer_vty_write(vty, c->peers, c->n_peers, SIP_MESSAGE_DEFAULT_PORT);
 	if (c->from_uri && *c->from_uri)
 		vty_out(vty, " from-uri %s%s", c->from_uri, VTY_NEWLINE);
 	return CMD_SUCCESS;
@@ -389,39 +384,11 @@ DEFUN(cfg_sip_sms_port, cfg_sip_sms_port_cmd, "local-port <1-65535>",
 	return CMD_SUCCESS;
 }
 
-static int sip_peer_index(const char *ip)
-{
-	const struct sip_message_config *c = &g_app->cfg.sip;
-	unsigned i;
-
-	for (i = 0; i < c->n_peers; i++)
-		if (!strcmp(c->peers[i].ip, ip))
-			return i;
-	return -1;
-}
-
 static int sip_peer_set(struct vty *vty, const char *ip, unsigned port)
 {
 	struct sip_message_config *c = &g_app->cfg.sip;
-	struct sip_message_peer *p;
-	struct in_addr in;
-	int i = sip_peer_index(ip);
 
-	if (inet_pton(AF_INET, ip, &in) != 1) {
-		vty_out(vty, "%% '%s' is not an IPv4 address%s", ip, VTY_NEWLINE);
-		return CMD_WARNING;
-	}
-	if (i < 0) {
-		p = talloc_realloc(g_app, c->peers, struct sip_message_peer, c->n_peers + 1);
-		if (!p)
-			return CMD_WARNING;
-		c->peers = p;
-		i = c->n_peers++;
-	}
-	/* the normalised form: the allow-list compares text */
-	inet_ntop(AF_INET, &in, c->peers[i].ip, sizeof(c->peers[i].ip));
-	c->peers[i].port = port;
-	return CMD_SUCCESS;
+	return sip_peer_vty_set(vty, g_app, &c->peers, &c->n_peers, ip, port);
 }
 
 DEFUN(cfg_sip_sms_peer, cfg_sip_sms_peer_cmd, "peer A.B.C.D",
@@ -443,15 +410,8 @@ DEFUN(cfg_sip_sms_no_peer, cfg_sip_sms_no_peer_cmd, "no peer A.B.C.D",
       NO_STR "Take a peer off the allow-list\n" "The peer's IPv4 address\n")
 {
 	struct sip_message_config *c = &g_app->cfg.sip;
-	int i = sip_peer_index(argv[0]);
 
-	if (i < 0) {
-		vty_out(vty, "%% No peer %s%s", argv[0], VTY_NEWLINE);
-		return CMD_WARNING;
-	}
-	memmove(&c->peers[i], &c->peers[i + 1], (c->n_peers - i - 1) * sizeof(c->peers[0]));
-	c->n_peers--;
-	return CMD_SUCCESS;
+	return sip_peer_vty_remove(vty, c->peers, &c->n_peers, argv[0]);
 }
 
 DEFUN(cfg_sip_sms_from, cfg_sip_sms_from_cmd, "from-uri URI",

@@ -464,11 +464,27 @@ int store_case_count(struct store *st, unsigned *n)
 	return 0;
 }
 
+/* Case id's new status and its history line, inside a transaction; what
+ * names the change for the log.  0, -ENOENT, -EIO. */
+static int case_status_change(struct store *st, uint64_t id, int64_t now, const char *status,
+			      const char *note, const char *actor, const char *what)
+{
+	sqlite3_stmt *stmt = st->stmt[DB_STMT_CASE_SET_STATUS];
+	int rc;
+
+	rc = db_bind_int64(stmt, "$id", (int64_t)id);
+	rc = rc ? : db_bind_int64(stmt, "$now", now);
+	rc = rc ? : db_bind_text(stmt, "$status", status);
+	rc = rc ? : db_step_done(stmt, what);
+	if (!rc && sqlite3_changes(st->db) == 0)
+		rc = -ENOENT;
+	db_reset(stmt);
+	return rc ? : history_add(st, id, now, status, note, actor);
+}
+
 int store_case_set_status(struct store *st, uint64_t id, const char *status,
 			  const char *note, const char *actor)
 {
-	sqlite3_stmt *stmt = st->stmt[DB_STMT_CASE_SET_STATUS];
-	int64_t now = store_now();
 	int rc;
 
 	if (!case_status_valid(status))
@@ -476,14 +492,7 @@ int store_case_set_status(struct store *st, uint64_t id, const char *status,
 	rc = store_begin(st);
 	if (rc)
 		return rc;
-	rc = db_bind_int64(stmt, "$id", (int64_t)id);
-	rc = rc ? : db_bind_int64(stmt, "$now", now);
-	rc = rc ? : db_bind_text(stmt, "$status", status);
-	rc = rc ? : db_step_done(stmt, "changing a case's status");
-	if (!rc && sqlite3_changes(st->db) == 0)
-		rc = -ENOENT;
-	db_reset(stmt);
-	rc = rc ? : history_add(st, id, now, status, note, actor);
+	rc = case_status_change(st, id, store_now(), status, note, actor, "changing a case's status");
 	if (rc) {
 		store_rollback(st);
 		return rc;
@@ -507,23 +516,33 @@ static int history_row(void *list, void *elem, sqlite3_stmt *stmt)
 	return 0;
 }
 
+/* The rows of a statement of one case's lines ($case_id: its history, its
+ * followers) as a db_collect() array under ctx in *list; NULL and 0 on an
+ * error. */
+static int case_lines(struct store *st, enum db_stmt which, void *ctx, uint64_t id, size_t elem_size,
+		      db_row_fn row, const char *what, void **list, unsigned *n)
+{
+	sqlite3_stmt *stmt = st->stmt[which];
+	int rc;
+
+	*list = NULL;
+	*n = 0;
+	rc = db_bind_int64(stmt, "$case_id", (int64_t)id);
+	rc = rc ? : db_collect(stmt, ctx, elem_size, row, what, list, n);
+	db_reset(stmt);
+	return rc;
+}
+
 int store_case_history(struct store *st, void *ctx, uint64_t id,
 		       struct store_case_event **out, unsigned *n)
 {
-	sqlite3_stmt *stmt = st->stmt[DB_STMT_HISTORY_BY_CASE];
 	void *list;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	rc = db_bind_int64(stmt, "$case_id", (int64_t)id);
-	rc = rc ? : db_collect(stmt, ctx, sizeof(struct store_case_event), history_row,
-			       "reading case history", &list, n);
-	db_reset(stmt);
-	if (rc)
-		return rc;
+	rc = case_lines(st, DB_STMT_HISTORY_BY_CASE, ctx, id, sizeof(struct store_case_event), history_row,
+			"reading case history", &list, n);
 	*out = list;
-	return 0;
+	return rc;
 }
 
 int store_case_follow(struct store *st, uint64_t id, const char *phone,
@@ -565,28 +584,19 @@ static int follower_row(void *list, void *elem, sqlite3_stmt *stmt)
 int store_case_followers(struct store *st, void *ctx, uint64_t id,
 			 struct store_follower **out, unsigned *n)
 {
-	sqlite3_stmt *stmt = st->stmt[DB_STMT_FOLLOWERS_BY_CASE];
 	void *list;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	rc = db_bind_int64(stmt, "$case_id", (int64_t)id);
-	rc = rc ? : db_collect(stmt, ctx, sizeof(struct store_follower), follower_row,
-			       "reading followers", &list, n);
-	db_reset(stmt);
-	if (rc)
-		return rc;
+	rc = case_lines(st, DB_STMT_FOLLOWERS_BY_CASE, ctx, id, sizeof(struct store_follower), follower_row,
+			"reading followers", &list, n);
 	*out = list;
-	return 0;
+	return rc;
 }
 
 int store_callback_mark(struct store *st, uint64_t id, bool done, const char *note,
 			const char *actor)
 {
-	sqlite3_stmt *stmt = st->stmt[DB_STMT_CASE_SET_STATUS];
 	struct store_case *c = NULL;
-	int64_t now = store_now();
 	char *line;
 	int rc;
 
@@ -602,12 +612,7 @@ int store_callback_mark(struct store *st, uint64_t id, bool done, const char *no
 	}
 	line = talloc_asprintf(c, "callback %s%s%s", done ? "done" : "failed",
 			       note && *note ? ": " : "", note && *note ? note : "");
-	rc = db_bind_int64(stmt, "$id", (int64_t)id);
-	rc = rc ? : db_bind_int64(stmt, "$now", now);
-	rc = rc ? : db_bind_text(stmt, "$status", CASE_STATUS_CLOSED);
-	rc = rc ? : db_step_done(stmt, "closing a callback");
-	db_reset(stmt);
-	rc = rc ? : history_add(st, id, now, CASE_STATUS_CLOSED, line, actor);
+	rc = case_status_change(st, id, store_now(), CASE_STATUS_CLOSED, line, actor, "closing a callback");
 	if (rc)
 		goto out_rollback;
 	rc = store_commit(st);

@@ -63,6 +63,7 @@ struct sip_call;
 #include "core/logging.h"
 #include "core/stats.h"
 #include "core/sofia.h"
+#include "core/peers.h"
 
 #define SIP_UA_ALLOW		"INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY"
 #define SIP_UA_APPL_METHODS	"INVITE, INFO, OPTIONS"	/* the requests we answer ourselves */
@@ -139,14 +140,7 @@ struct sip_ua {
 /* The request's source address in addr; true if it is a configured peer. */
 static bool source_allowed(struct sip_ua *ua, char *addr, size_t size)
 {
-	unsigned i;
-
-	if (sofia_request_source(nua_current_request(ua->nua), addr, size) < 0)
-		return false;
-	for (i = 0; i < ua->cfg.n_peers; i++)
-		if (!strcmp(ua->cfg.peers[i].ip, addr))
-			return true;
-	return false;
+	return sofia_request_peer(nua_current_request(ua->nua), ua->cfg.peers, ua->cfg.n_peers, addr, size) >= 0;
 }
 
 /* A final answer to a request we do not keep, in the callback that brought
@@ -875,7 +869,7 @@ static void nua_event_cb(nua_event_t event, int status, char const *phrase, nua_
 struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_config *cfg, const struct sip_ua_ops *ops, void *priv)
 {
 	struct sip_ua *ua = talloc_zero(ctx, struct sip_ua);
-	struct sip_ua_peer *peers;
+	struct sip_peer *peers;
 	unsigned i;
 
 	ua->cfg = *cfg;
@@ -885,7 +879,7 @@ struct sip_ua *sip_ua_alloc(void *ctx, const struct sip_ua_config *cfg, const st
 	ua->cfg.rtp_ip = talloc_strdup(ua, cfg->rtp_ip ? cfg->rtp_ip : ua->cfg.local_ip);
 	if (!ua->cfg.local_port)
 		ua->cfg.local_port = SIP_UA_DEFAULT_PORT;
-	peers = talloc_zero_array(ua, struct sip_ua_peer, cfg->n_peers ? cfg->n_peers : 1);
+	peers = talloc_zero_array(ua, struct sip_peer, cfg->n_peers ? cfg->n_peers : 1);
 	for (i = 0; i < cfg->n_peers; i++)
 		peers[i] = cfg->peers[i];
 	ua->cfg.peers = peers;

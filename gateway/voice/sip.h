@@ -25,19 +25,16 @@
 
 struct sip_ua;
 struct sip_call;
+struct sip_peer;
 
 #define SIP_UA_DEFAULT_IP	"127.0.0.1"
 #define SIP_UA_DEFAULT_PORT	5060
-
-struct sip_ua_peer {
-	char ip[16];			/* dotted quad, compared with the source address */
-};
 
 struct sip_ua_config {
 	const char *local_ip;		/* UDP and TCP */
 	uint16_t local_port;
 	const char *rtp_ip;		/* the address in our SDP; NULL: local_ip */
-	const struct sip_ua_peer *peers;	/* the allow-list */
+	struct sip_peer *peers;		/* the allow-list (core/peers.h), port 0 */
 	unsigned n_peers;
 	unsigned max_calls;		/* 503 beyond; 0: no limit */
 	unsigned timeout_ms;		/* 64*T1: how long an ACK (or the answer

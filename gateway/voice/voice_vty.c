@@ -36,6 +36,7 @@
 #include <osmocom/vty/vty.h>
 
 #include "core/app.h"
+#include "core/peers.h"
 #include "voice/call.h"
 #include "voice/transfer.h"
 
@@ -52,7 +53,6 @@ static int config_write_voice(struct vty *vty)
 	const struct voice_config *c = VCFG;
 	const struct voice_route *r;
 	const struct voice_agent *a;
-	unsigned i;
 
 	if (!g_app->cfg.voice_on)
 		return CMD_SUCCESS;
@@ -62,8 +62,7 @@ static int config_write_voice(struct vty *vty)
 	if (c->sip.rtp_ip)
 		vty_out(vty, " rtp-ip %s%s", c->sip.rtp_ip, VTY_NEWLINE);
 	vty_out(vty, " rtp-ports %u %u%s", c->rtp.port_min, c->rtp.port_max, VTY_NEWLINE);
-	for (i = 0; i < c->sip.n_peers; i++)
-		vty_out(vty, " peer %s%s", c->sip.peers[i].ip, VTY_NEWLINE);
+	sip_peer_vty_write(vty, c->sip.peers, c->sip.n_peers, 0);
 	vty_out(vty, " max-calls %u%s", c->sip.max_calls, VTY_NEWLINE);
 	llist_for_each_entry(r, &c->routes, list)
 		vty_out(vty, " route %s%s %s%s", r->diverted ? "diverted " : "", r->number, r->entry, VTY_NEWLINE);
@@ -156,54 +155,21 @@ DEFUN(cfg_voice_rtp_ports, cfg_voice_rtp_ports_cmd, "rtp-ports <1024-65534> <102
 	return CMD_SUCCESS;
 }
 
-static int peer_index(const char *ip)
-{
-	const struct voice_config *c = VCFG;
-	unsigned i;
-
-	for (i = 0; i < c->sip.n_peers; i++)
-		if (!strcmp(c->sip.peers[i].ip, ip))
-			return i;
-	return -1;
-}
-
 DEFUN(cfg_voice_peer, cfg_voice_peer_cmd, "peer A.B.C.D",
       "A peer allowed to call (a carrier's SBC, the contact center's PBX)\n"
       "The peer's IPv4 address (the source address of its INVITEs)\n")
 {
 	struct voice_config *c = VCFG;
-	struct sip_ua_peer *p;
-	struct in_addr in;
 
-	if (ip_arg(vty, argv[0]) < 0)
-		return CMD_WARNING;
-	if (peer_index(argv[0]) >= 0)
-		return CMD_SUCCESS;
-	inet_pton(AF_INET, argv[0], &in);
-	p = talloc_realloc(g_app, (struct sip_ua_peer *)c->sip.peers, struct sip_ua_peer, c->sip.n_peers + 1);
-	if (!p)
-		return CMD_WARNING;
-	c->sip.peers = p;
-	/* the normalised form: the allow-list compares text */
-	inet_ntop(AF_INET, &in, p[c->sip.n_peers].ip, sizeof(p[0].ip));
-	c->sip.n_peers++;
-	return CMD_SUCCESS;
+	return sip_peer_vty_set(vty, g_app, &c->sip.peers, &c->sip.n_peers, argv[0], 0);
 }
 
 DEFUN(cfg_voice_no_peer, cfg_voice_no_peer_cmd, "no peer A.B.C.D",
       NO_STR "Take a peer off the allow-list\n" "The peer's IPv4 address\n")
 {
 	struct voice_config *c = VCFG;
-	struct sip_ua_peer *p = (struct sip_ua_peer *)c->sip.peers;
-	int i = peer_index(argv[0]);
 
-	if (i < 0) {
-		vty_out(vty, "%% No peer %s%s", argv[0], VTY_NEWLINE);
-		return CMD_WARNING;
-	}
-	memmove(&p[i], &p[i + 1], (c->sip.n_peers - i - 1) * sizeof(p[0]));
-	c->sip.n_peers--;
-	return CMD_SUCCESS;
+	return sip_peer_vty_remove(vty, c->sip.peers, &c->sip.n_peers, argv[0]);
 }
 
 DEFUN(cfg_voice_max_calls, cfg_voice_max_calls_cmd, "max-calls <0-100000>",

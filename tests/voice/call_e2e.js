@@ -10,159 +10,25 @@
 //   2. a report by SIP INFO keys with a recorded location: the recording is
 //      a WAV holding what the phone said, attached to the new case.
 // Then stoopd stops cleanly on SIGTERM.  TAP lines on stdout; every wait
-// is bounded.
+// is bounded.  stoopd, sipp and rtppeer are started by tests/voice/e2elib.js,
+// as for call_edges.js.
 'use strict';
 
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
-const readline = require('readline');
-const { src, build, children, tmpdir, check, note, sleep, run } = require('../sms/harness.js');
+const { src, build, check, note, run } = require('../sms/harness.js');
+const { voiceE2e, toolsInstalled } = require('./e2elib.js');
 const rtplib = require('./rtplib.js');
 
-const tmp = tmpdir('stoop-voice-');
-const db = path.join(tmp, 'stoop.db');
+const e2e = voiceE2e('stoop-voice-');
+const { tmp, db, sqlite, log, rtppeer, call } = e2e;
 const prompts = path.join(build, 'prompts', 'en');
-const rand = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo));
-let sipPort = 0;
 let stoopd = null;
-
-function sqlite(sql) {
-	const r = spawnSync('sqlite3', ['-cmd', '.timeout 3000', db, sql], { encoding: 'utf8' });
-	return (r.stdout || '').trim();
-}
 
 function stoopctl(args) {
 	return spawnSync(path.join(build, 'gateway/stoopctl'), ['-d', db].concat(args),
 		{ encoding: 'utf8', env: Object.assign({}, process.env, { STOOP_DATADIR: src }) });
-}
-
-function log() {
-	try { return fs.readFileSync(path.join(tmp, 'stoopd.log'), 'utf8'); } catch (e) { return ''; }
-}
-
-// The installed layout in tmp: each language's catalog (source tree) and
-// WAVs (made in the build tree) side by side.
-function promptsDir() {
-	const dir = path.join(tmp, 'prompts');
-	for (const lang of fs.readdirSync(path.join(src, 'prompts'))) {
-		const cat = path.join(src, 'prompts', lang, 'catalog');
-		if (!fs.existsSync(cat))
-			continue;
-		fs.mkdirSync(path.join(dir, lang), { recursive: true });
-		fs.symlinkSync(cat, path.join(dir, lang, 'catalog'));
-		for (const f of fs.readdirSync(path.join(build, 'prompts', lang)))
-			if (f.endsWith('.wav'))
-				fs.symlinkSync(path.join(build, 'prompts', lang, f), path.join(dir, lang, f));
-	}
-	return dir;
-}
-
-async function startStoopd() {
-	const pdir = promptsDir();
-	for (let attempt = 0; attempt < 5; attempt++) {
-		sipPort = rand(20000, 30000);
-		// above the ephemeral ports (32768-60999) and stoopd's default
-		// range, which other stoopds on this host may fill
-		const rtpMin = rand(61000, 64000) & ~1;
-		fs.writeFileSync(path.join(tmp, 'stoop.cfg'), [
-			'log stderr',
-			' logging filter all 1',
-			' logging color 0',
-			' logging timestamp 0',
-			' logging print category 1',
-			' logging level set-all notice',
-			' logging level rtp info',
-			'line vty',
-			' bind 127.0.0.1 ' + rand(50000, 60000),
-			'stoop',
-			' flows-dir ' + path.join(src, 'flows'),
-			' prompts-dir ' + pdir,
-			' recordings-dir ' + path.join(tmp, 'rec'),
-			'store',
-			' database ' + db,
-			' synchronous normal',
-			'voice',
-			' local-ip 127.0.0.1',
-			' local-port ' + sipPort,
-			' rtp-ports ' + rtpMin + ' ' + (rtpMin + 400),
-			' peer 127.0.0.1',
-			' max-calls 20',
-			' route 311 main',
-			' inband-dtmf',
-			'',
-		].join('\n'));
-		fs.writeFileSync(path.join(tmp, 'stoopd.log'), '');
-		const out = fs.openSync(path.join(tmp, 'stoopd.log'), 'a');
-		const p = spawn(path.join(build, 'gateway/stoopd'), ['-c', path.join(tmp, 'stoop.cfg')],
-			{ stdio: ['ignore', out, out] });
-		children.push(p);
-		for (let i = 0; i < 100 && p.exitCode === null; i++) {
-			if (/stoopd .* started/.test(log()))
-				return p;
-			await sleep(100);
-		}
-		p.kill('SIGKILL');
-	}
-	return null;
-}
-
-// An rtppeer: resolves {proc, port, done} once it is bound; done resolves
-// with its summary when it exits.
-function rtppeer(name, args) {
-	return new Promise((resolve) => {
-		const out = path.join(tmp, name + '.json');
-		const p = spawn('node', [path.join(src, 'tests/voice/rtppeer.js'), '--port', '0', '--out', out]
-			.concat(args), { stdio: ['ignore', 'pipe', 'pipe'] });
-		children.push(p);
-		let summary = null;
-		const done = new Promise((res) => p.on('exit', () => res(summary)));
-		p.stderr.on('data', (d) => fs.appendFileSync(path.join(tmp, name + '.stderr'), d));
-		readline.createInterface({ input: p.stdout }).on('line', (l) => {
-			let ev;
-			try { ev = JSON.parse(l); } catch (e) { return; }
-			if (ev.ev === 'ready')
-				resolve({ proc: p, port: ev.port, out, done });
-			if (ev.ev === 'summary')
-				summary = ev;
-		});
-		setTimeout(() => resolve(null), 10000);
-	});
-}
-
-// sipp placing one call; resolves with its exit status.  A SIP port that
-// another process holds makes sipp start again on another, twice at most
-// (that fails before the INVITE is sent).
-async function call(name, number, rtpPort, infoKeys, seconds) {
-	let code = null;
-	for (let attempt = 0; attempt < 3; attempt++) {
-		for (const ext of ['.sipp', '.err', '.msg'])
-			fs.rmSync(path.join(tmp, name + ext), { force: true });
-		code = await callOnce(name, number, rtpPort, infoKeys, seconds);
-		let out = '';
-		for (const ext of ['.sipp', '.err'])
-			try { out += fs.readFileSync(path.join(tmp, name + ext), 'utf8'); } catch (e) { /* none */ }
-		if (code === 0 || !/Unable to bind|Address already in use/.test(out))
-			break;
-		note(name + ': sipp found its port taken, again on another');
-	}
-	return code;
-}
-
-function callOnce(name, number, rtpPort, infoKeys, seconds) {
-	const inf = path.join(tmp, name + '.csv');
-	fs.writeFileSync(inf, 'SEQUENTIAL\n' + [number, rtpPort, infoKeys || '-'].join(';') + '\n');
-	return new Promise((resolve) => {
-		const p = spawn('timeout', [String(seconds), 'sipp', '127.0.0.1:' + sipPort, '-sf',
-			path.join(src, 'tests/voice/uac_call.xml'), '-inf', inf, '-s', '311', '-i', '127.0.0.1',
-			'-p', String(rand(30000, 40000)), '-m', '1', '-base_cseq', '10', '-nostdin',
-			'-trace_err', '-error_file', path.join(tmp, name + '.err'), '-trace_msg',
-			'-message_file', path.join(tmp, name + '.msg')], { stdio: ['ignore', 'pipe', 'pipe'] });
-		children.push(p);
-		p.stdout.on('data', (d) => fs.appendFileSync(path.join(tmp, name + '.sipp'), d));
-		p.stderr.on('data', (d) => fs.appendFileSync(path.join(tmp, name + '.sipp'), d));
-		p.on('exit', (code) => resolve(code));
-	});
 }
 
 function rtpcheck(capture, args) {
@@ -188,13 +54,9 @@ function heardStart(capture, file, seconds) {
 }
 
 async function main() {
-	for (const tool of ['sipp', 'sqlite3']) {
-		if (spawnSync('sh', ['-c', 'command -v ' + tool]).status !== 0) {
-			check(false, tool + ' is installed (apt-get install ' + (tool === 'sipp' ? 'sip-tester' : tool) + ')');
-			return;
-		}
-	}
-	stoopd = await startStoopd();
+	if (!toolsInstalled())
+		return;
+	stoopd = await e2e.startStoopd();
 	if (!check(stoopd !== null, 'stoopd starts with a voice node', log().slice(-2000)))
 		return;
 	check(/voice: SIP on 127.0.0.1 port \d+ from 1 peer, RTP ports \d+-\d+; \d+ prompts/.test(log()),
@@ -291,9 +153,7 @@ async function main() {
 	stoopctl(['announcement', 'water_main', 'off']);
 
 	check(stoopd.exitCode === null, 'stoopd is still running');
-	stoopd.kill('SIGTERM');
-	for (let i = 0; i < 100 && stoopd.exitCode === null; i++)
-		await sleep(100);
+	await e2e.stopStoopd(stoopd, 10000);
 	check(stoopd.exitCode === 0, 'SIGTERM stops stoopd cleanly', log().slice(-1000));
 	check(!/AddressSanitizer|runtime error/.test(log()), 'no sanitizer report in stoopd\'s log');
 }

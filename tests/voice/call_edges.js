@@ -22,39 +22,23 @@
 //      key pressed afterwards from the phone is taken, the other calls
 //      complete.
 // Then stoopd stops cleanly on SIGTERM.  TAP lines on stdout; every wait
-// is bounded; call_edges.sh runs it under a time limit.
+// is bounded; call_edges.sh runs it under a time limit.  stoopd, sipp and
+// rtppeer are started by tests/voice/e2elib.js, as for call_e2e.js.
 'use strict';
 
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const dgram = require('dgram');
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
-const readline = require('readline');
-const { src, build, children, tmpdir, check, note, sleep, run } = require('../sms/harness.js');
+const { check, note, sleep, run } = require('../sms/harness.js');
+const { voiceE2e, toolsInstalled } = require('./e2elib.js');
 const rtplib = require('./rtplib.js');
 
-const tmp = tmpdir('stoop-edges-');
-const db = path.join(tmp, 'stoop.db');
-const here = path.join(src, 'tests/voice');
-const rand = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo));
+const e2e = voiceE2e('stoop-edges-');
+const { tmp, here, rand, sqlite, log, fileText, rtppeer, sipp, inf } = e2e;
 const ANSWER_DELAY_MS = 800;
-let sipPort = 0;
-let vtyPort = 0;
 let stoopd = null;
-
-function sqlite(sql) {
-	const r = spawnSync('sqlite3', ['-cmd', '.timeout 3000', db, sql], { encoding: 'utf8', timeout: 10000 });
-	return (r.stdout || '').trim();
-}
-
-function log() {
-	try { return fs.readFileSync(path.join(tmp, 'stoopd.log'), 'utf8'); } catch (e) { return ''; }
-}
-
-function fileText(name) {
-	try { return fs.readFileSync(path.join(tmp, name), 'utf8'); } catch (e) { return ''; }
-}
 
 // What sipp saw of a call, for a failing check.
 function seen(name) {
@@ -65,76 +49,6 @@ function seen(name) {
 function sessionEnd(number) {
 	return sqlite("SELECT outcome || ' ' || coalesce(last_position, '-') FROM session_log WHERE key = 'voice:" +
 		number + "'");
-}
-
-// The installed layout in tmp: each language's catalog (source tree) and
-// WAVs (made in the build tree) side by side.
-function promptsDir() {
-	const dir = path.join(tmp, 'prompts');
-	for (const lang of fs.readdirSync(path.join(src, 'prompts'))) {
-		const cat = path.join(src, 'prompts', lang, 'catalog');
-		if (!fs.existsSync(cat))
-			continue;
-		fs.mkdirSync(path.join(dir, lang), { recursive: true });
-		fs.symlinkSync(cat, path.join(dir, lang, 'catalog'));
-		for (const f of fs.readdirSync(path.join(build, 'prompts', lang)))
-			if (f.endsWith('.wav'))
-				fs.symlinkSync(path.join(build, 'prompts', lang, f), path.join(dir, lang, f));
-	}
-	return dir;
-}
-
-async function startStoopd() {
-	const pdir = promptsDir();
-	for (let attempt = 0; attempt < 5; attempt++) {
-		sipPort = rand(20000, 30000);
-		vtyPort = rand(60000, 65000);
-		// above the ephemeral ports (32768-60999) and stoopd's default
-		// range, which other stoopds on this host may fill
-		const rtpMin = rand(61000, 64000) & ~1;
-		fs.writeFileSync(path.join(tmp, 'stoop.cfg'), [
-			'log stderr',
-			' logging filter all 1',
-			' logging color 0',
-			' logging timestamp 0',
-			' logging print category 1',
-			' logging level set-all notice',
-			' logging level rtp info',
-			' logging level sip info',
-			'line vty',
-			' no login',
-			' bind 127.0.0.1 ' + vtyPort,
-			'stoop',
-			' flows-dir ' + path.join(src, 'flows'),
-			' prompts-dir ' + pdir,
-			' recordings-dir ' + path.join(tmp, 'rec'),
-			'store',
-			' database ' + db,
-			' synchronous normal',
-			'voice',
-			' local-ip 127.0.0.1',
-			' local-port ' + sipPort,
-			' rtp-ports ' + rtpMin + ' ' + (rtpMin + 400),
-			' peer 127.0.0.1',
-			' max-calls 20',
-			' route 311 main',
-			' inband-dtmf',
-			' answer-delay ' + ANSWER_DELAY_MS,
-			'',
-		].join('\n'));
-		fs.writeFileSync(path.join(tmp, 'stoopd.log'), '');
-		const out = fs.openSync(path.join(tmp, 'stoopd.log'), 'a');
-		const p = spawn(path.join(build, 'gateway/stoopd'), ['-c', path.join(tmp, 'stoop.cfg')],
-			{ stdio: ['ignore', out, out] });
-		children.push(p);
-		for (let i = 0; i < 150 && p.exitCode === null; i++) {
-			if (/stoopd .* started/.test(log()))
-				return p;
-			await sleep(100);
-		}
-		p.kill('SIGKILL');
-	}
-	return null;
 }
 
 // Telnet's negotiation (IAC ...) out of what the console sent.
@@ -160,7 +74,7 @@ function stripTelnet(buf) {
 // One console command; what it printed, or null after 5 s.
 function vty(cmd) {
 	return new Promise((resolve) => {
-		const sock = net.connect(vtyPort, '127.0.0.1');
+		const sock = net.connect(e2e.vtyPort, '127.0.0.1');
 		const prompt = /[\w.-]+[>#] $/;
 		let buf = '';
 		let sent = false;
@@ -215,65 +129,6 @@ async function showCallsUntil(cond, ms) {
 		await sleep(200);
 	} while (Date.now() < end);
 	return s;
-}
-
-// An rtppeer: resolves {proc, port, done} once it is bound; done resolves
-// with its summary when it exits.
-function rtppeer(name, args) {
-	return new Promise((resolve) => {
-		const out = path.join(tmp, name + '.json');
-		const p = spawn('node', [path.join(here, 'rtppeer.js'), '--port', '0', '--out', out].concat(args),
-			{ stdio: ['ignore', 'pipe', 'pipe'] });
-		children.push(p);
-		let summary = null;
-		const done = new Promise((res) => p.on('exit', () => res(summary)));
-		p.stderr.on('data', (d) => fs.appendFileSync(path.join(tmp, name + '.stderr'), d));
-		readline.createInterface({ input: p.stdout }).on('line', (l) => {
-			let ev;
-			try { ev = JSON.parse(l); } catch (e) { return; }
-			if (ev.ev === 'ready')
-				resolve({ proc: p, port: ev.port, out, done });
-			if (ev.ev === 'summary')
-				summary = ev;
-		});
-		setTimeout(() => resolve(null), 10000);
-	});
-}
-
-// sipp placing one call of `scenario` to `service`; resolves with its exit
-// status (0: the scenario ran as written).  Its messages are in NAME.msg.
-// A port of its own (SIP, and its media port with opts.media) that
-// another process holds makes it start again on others, twice at most:
-// that fails before the INVITE is sent.
-async function sipp(name, scenario, service, extra, seconds, opts = {}) {
-	let code = null;
-	for (let attempt = 0; attempt < 3; attempt++) {
-		for (const ext of ['.err', '.msg', '.sipp'])
-			fs.rmSync(path.join(tmp, name + ext), { force: true });
-		const ports = ['-p', String(rand(50000, 60000))].concat(opts.media ? ['-mp', String(rand(20000, 29000) * 2)] : []);
-		code = await new Promise((resolve) => {
-			const p = spawn('timeout', [String(seconds), 'sipp', '127.0.0.1:' + sipPort, '-sf', scenario,
-				'-s', service, '-i', '127.0.0.1', '-m', '1', '-nostdin',
-				'-timeout', (seconds - 2) + 's', '-timeout_error',
-				'-trace_err', '-error_file', path.join(tmp, name + '.err'), '-trace_msg',
-				'-message_file', path.join(tmp, name + '.msg')].concat(ports, extra),
-			{ stdio: ['ignore', 'pipe', 'pipe'], cwd: tmp });
-			children.push(p);
-			p.stdout.on('data', (d) => fs.appendFileSync(path.join(tmp, name + '.sipp'), d));
-			p.stderr.on('data', (d) => fs.appendFileSync(path.join(tmp, name + '.sipp'), d));
-			p.on('exit', (c) => resolve(c));
-		});
-		if (code === 0 || !/Unable to bind|Address already in use/.test(fileText(name + '.err') + fileText(name + '.sipp')))
-			break;
-		note(name + ': sipp found a port taken, again on others');
-	}
-	return code;
-}
-
-function inf(name, fields) {
-	const f = path.join(tmp, name + '.csv');
-	fs.writeFileSync(f, 'SEQUENTIAL\n' + fields.join(';') + '\n');
-	return f;
 }
 
 // A copy of uac_refused.xml that expects STATUS.
@@ -583,13 +438,10 @@ async function malformedCall(number) {
 // ------------------------------------------------- the test
 
 async function main() {
-	for (const tool of ['sipp', 'sqlite3']) {
-		if (spawnSync('sh', ['-c', 'command -v ' + tool]).status !== 0) {
-			check(false, tool + ' is installed (apt-get install ' + (tool === 'sipp' ? 'sip-tester' : tool) + ')');
-			return;
-		}
-	}
-	stoopd = await startStoopd();
+	if (!toolsInstalled())
+		return;
+	stoopd = await e2e.startStoopd({ logging: ['logging level sip info'], console: true,
+		voice: ['answer-delay ' + ANSWER_DELAY_MS], waitMs: 15000 });
 	if (!check(stoopd !== null, 'stoopd starts with a voice node that rings ' + ANSWER_DELAY_MS + ' ms before it answers',
 		log().slice(-2000)))
 		return;
@@ -610,8 +462,7 @@ async function main() {
 	const root = typeof process.getuid === 'function' && process.getuid() === 0;
 	const [rcPcap, rcInband, mal] = await Promise.all([
 		root ? pcapCall('+15551230111') : Promise.resolve('skipped'),
-		sipp('inband', path.join(here, 'uac_call.xml'), '311', ['-inf', inf('inband', ['+15551230112',
-			pInband.port, '-']), '-base_cseq', '10'], 60),
+		e2e.call('inband', '+15551230112', pInband.port, '-', 60),
 		malformedCall('+15551230115'),
 	]);
 	pInband.proc.kill('SIGTERM');
@@ -655,9 +506,7 @@ async function main() {
 		after.hungUp === before.hungUp + 1, 'and the calls completed and hung up', { before, after });
 
 	check(stoopd.exitCode === null, 'stoopd is still running');
-	stoopd.kill('SIGTERM');
-	for (let i = 0; i < 150 && stoopd.exitCode === null; i++)
-		await sleep(100);
+	await e2e.stopStoopd(stoopd, 15000);
 	check(stoopd.exitCode === 0, 'SIGTERM stops stoopd cleanly', log().slice(-1000));
 	check(!/AddressSanitizer|runtime error|LeakSanitizer/.test(log()), 'no sanitizer report in stoopd\'s log',
 		log().match(/.*(AddressSanitizer|runtime error|LeakSanitizer)[\s\S]{0,1500}/));

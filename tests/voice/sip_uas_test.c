@@ -32,6 +32,7 @@
 
 #include "core/glib_loop.h"
 #include "core/logging.h"
+#include "core/peers.h"
 #include "voice/sip.h"
 
 #define MAX_PEERS	4
@@ -207,7 +208,7 @@ int main(int argc, char **argv)
 		{ "debug", no_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sip_ua_peer peers[MAX_PEERS];
+	struct sip_peer peers[MAX_PEERS];
 	struct sip_ua_config cfg = { .local_ip = "127.0.0.1" };
 	struct osmo_timer_list tick, lifetime, stop_guard;
 	const struct sip_ua_stats *st;
