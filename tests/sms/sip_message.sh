@@ -114,7 +114,7 @@ EOF
 		: >"$tmp/stoopd.log"
 		"$stoopd" -c "$tmp/stoop.cfg" >>"$tmp/stoopd.log" 2>&1 &
 		stoopd_pid=$!
-		if wait_for 10 grep -q 'stoopd .* started\|not started\|cannot' "$tmp/stoopd.log" \
+		if wait_for 20 grep -q 'stoopd .* started\|not started\|cannot' "$tmp/stoopd.log" \
 		   && grep -q 'stoopd .* started' "$tmp/stoopd.log"; then
 			return 0
 		fi
