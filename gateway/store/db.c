@@ -242,6 +242,13 @@ static const char schema_v6[] =
 	" (SELECT count(*) FROM case_followers f WHERE f.case_id = c.id), c.overflow," \
 	" c.lat, c.lon, c.media_url, c.status_notes, c.agency_responsible"
 
+/* what the public may see of a case, in the order of enum db_case_pub_col:
+ * no phone, recording, flow path or follower */
+#define CASE_PUBLIC_COLUMNS \
+	"c.id, c.kind, c.service_code, c.location, c.description, c.status," \
+	" c.created_at, c.updated_at, c.lat, c.lon, c.media_url, c.status_notes," \
+	" c.agency_responsible"
+
 #define CASE_FILTER \
 	" AND ($status IS NULL OR c.status = $status)" \
 	" AND ($kind IS NULL OR c.kind = $kind)"
@@ -302,7 +309,7 @@ static const char *const stmt_sql[_NUM_DB_STMT] = {
 	/* the API's requests list: newest first by id (filing order), so a
 	 * page of the newest cases stops after $limit + $offset rows */
 	[DB_STMT_CASE_QUERY] =
-		"SELECT " CASE_COLUMNS " FROM cases c WHERE c.kind = $kind"
+		"SELECT " CASE_PUBLIC_COLUMNS " FROM cases c WHERE c.kind = $kind"
 		" AND ($service_code IS NULL OR c.service_code = $service_code)"
 		" AND ($start IS NULL OR c.created_at >= $start)"
 		" AND ($end IS NULL OR c.created_at <= $end)"
