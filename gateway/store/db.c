@@ -913,7 +913,11 @@ struct store *store_open(void *ctx, const char *path, enum store_sync sync)
 	st->sync = sync;
 	talloc_set_destructor(st, store_destructor);
 
-	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	/* NOMUTEX: a store is used by the one thread that opened it, so
+	 * SQLite need not lock the connection around every call (a column
+	 * read of the API's list was a mutex pair) */
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			     NULL);
 	if (rc != SQLITE_OK) {
 		LOGP(DSTORE, LOGL_ERROR, "store(%s): cannot open: %s\n", path,
 		     st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
