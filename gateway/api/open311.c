@@ -93,6 +93,7 @@ struct o311_call {
 	void *ctx;
 	struct http_response *resp;
 	bool xml;
+	struct open311_doc *doc;	/* the requests list being written */
 };
 
 /*
@@ -295,16 +296,16 @@ static int o311_parse_datetime(const char *s, int64_t *out)
 	return 0;
 }
 
-static const char *o311_datetime(void *ctx, int64_t t)
+/* t as "2026-11-23T10:00:00Z" in buf (32 bytes): buf, or NULL. */
+static const char *o311_datetime(char *buf, size_t len, int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
-	char buf[32];
 
 	if (!gmtime_r(&tt, &tm))
 		return NULL;
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return talloc_strdup(ctx, buf);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
 }
 
 /* A service_request_id: digits only, with a right check digit. 0, -EINVAL
@@ -372,17 +373,29 @@ static void o311_field_real(struct open311_record *r, const char *key, bool has,
 		o311_field_str(r, key, NULL);
 }
 
-/* The public view of a case: never its phone, recording or flow path. */
-static void o311_request_record(struct o311_call *c, const struct store_case *k, struct open311_record *r)
+/* A request record: its fields, and the texts they show that are not the
+ * case's own strings.  One lives on the stack while a record is written. */
+struct o311_request_rec {
+	struct open311_record r;
+	struct open311_field f[17];
+	char id[24];
+	char requested[32], updated[32], expected[32];
+};
+
+/* The public view of a case: never its phone, recording or flow path.  The
+ * record points into k and rec, and lives as long as both. */
+static void o311_request_record(struct o311_call *c, const struct store_case *k, struct o311_request_rec *rec)
 {
 	const struct o311_service *svc = o311_service(c->api, k->service_code);
 	const char *notes = k->status_notes;
+	struct open311_record *r = &rec->r;
 
-	r->f = talloc_zero_array(c->ctx, struct open311_field, 17);
+	r->f = rec->f;
 	r->n = 0;
 	if (!notes && !strcmp(k->status, CASE_STATUS_IN_PROGRESS))
 		notes = "in progress";
-	o311_field_str(r, "service_request_id", talloc_asprintf(c->ctx, "%" PRIu64, k->id));
+	snprintf(rec->id, sizeof(rec->id), "%" PRIu64, k->id);
+	o311_field_str(r, "service_request_id", rec->id);
 	o311_field_str(r, "status", strcmp(k->status, CASE_STATUS_CLOSED) ? "open" : "closed");
 	o311_field_str(r, "status_notes", notes);
 	o311_field_str(r, "service_name", svc ? svc->name : k->service_code);
@@ -391,10 +404,12 @@ static void o311_request_record(struct o311_call *c, const struct store_case *k,
 	o311_field_str(r, "agency_responsible",
 		       k->agency_responsible ? k->agency_responsible : c->api->cfg->agency);
 	o311_field_str(r, "service_notice", NULL);
-	o311_field_str(r, "requested_datetime", o311_datetime(c->ctx, k->created_at));
-	o311_field_str(r, "updated_datetime", o311_datetime(c->ctx, k->updated_at));
+	o311_field_str(r, "requested_datetime",
+		       o311_datetime(rec->requested, sizeof(rec->requested), k->created_at));
+	o311_field_str(r, "updated_datetime", o311_datetime(rec->updated, sizeof(rec->updated), k->updated_at));
 	o311_field_str(r, "expected_datetime", svc && svc->target_s
-		       ? o311_datetime(c->ctx, k->created_at + svc->target_s) : NULL);
+		       ? o311_datetime(rec->expected, sizeof(rec->expected), k->created_at + svc->target_s)
+		       : NULL);
 	o311_field_str(r, "address", k->location);
 	o311_field_str(r, "address_id", NULL);
 	o311_field_str(r, "zipcode", NULL);
@@ -403,14 +418,46 @@ static void o311_request_record(struct o311_call *c, const struct store_case *k,
 	o311_field_str(r, "media_url", k->media_url);
 }
 
+static struct open311_doc *o311_requests_start(struct o311_call *c)
+{
+	return open311_doc_start(c->ctx, c->xml, "service_requests", "request");
+}
+
+static void o311_requests_add(struct o311_call *c, struct open311_doc *doc, const struct store_case *k)
+{
+	struct o311_request_rec rec;
+
+	o311_request_record(c, k, &rec);
+	open311_doc_add(doc, &rec.r);
+}
+
+/* 200 with the document, or 500 when memory ran out on the way. */
+static void o311_requests_end(struct o311_call *c, struct open311_doc *doc)
+{
+	c->resp->status = 200;
+	c->resp->content_type = c->xml ? "text/xml; charset=utf-8" : "application/json; charset=utf-8";
+	c->resp->body = doc ? open311_doc_end(doc, &c->resp->body_len) : NULL;
+	if (!c->resp->body)
+		o311_error(c, 500, "out of memory");
+}
+
 static void o311_requests_answer(struct o311_call *c, struct store_case **cases, unsigned n)
 {
-	struct open311_record *recs = talloc_zero_array(c->ctx, struct open311_record, n ? n : 1);
+	struct open311_doc *doc = o311_requests_start(c);
 	unsigned i;
 
-	for (i = 0; i < n; i++)
-		o311_request_record(c, cases[i], &recs[i]);
-	o311_list(c, 200, "service_requests", "request", recs, n);
+	for (i = 0; doc && i < n; i++)
+		o311_requests_add(c, doc, cases[i]);
+	o311_requests_end(c, doc);
+}
+
+/* A store_case_query() row: the case is the store's until this returns. */
+static int o311_requests_row(void *data, const struct store_case *k)
+{
+	struct o311_call *c = data;
+
+	o311_requests_add(c, c->doc, k);
+	return 0;
 }
 
 /*
@@ -512,9 +559,7 @@ static void o311_get_requests(struct o311_call *c)
 {
 	struct store_case_query q = { .closed = -1 };
 	const char *v, *ids = o311_arg_text(c, "service_request_id");
-	struct store_case **cases;
 	unsigned long page = 1, page_size = c->api->cfg->page_size;
-	unsigned n;
 	int rc;
 
 	if (ids) {
@@ -570,12 +615,18 @@ static void o311_get_requests(struct o311_call *c)
 	}
 	q.limit = page_size;
 	q.offset = (page - 1) * page_size;
-	rc = store_case_query(c->api->st, c->ctx, &q, &cases, &n);
+	c->doc = o311_requests_start(c);
+	if (!c->doc) {
+		o311_error(c, 500, "out of memory");
+		return;
+	}
+	rc = store_case_query(c->api->st, &q, o311_requests_row, c);
 	if (rc < 0) {
+		talloc_free(c->doc);
 		o311_error(c, 500, "the store failed");
 		return;
 	}
-	o311_requests_answer(c, cases, n);
+	o311_requests_end(c, c->doc);
 }
 
 /* A phone number for notifications: "+", digits, and the separators

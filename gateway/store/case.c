@@ -9,6 +9,11 @@
  * two writers cannot take the same id, and ids grow in filing order, which
  * is why lists sort by id.  A case is never deleted: closing it is a status.
  *
+ * The Open311 list (store_case_query()) is the one read that lends SQLite's
+ * own row to a callback instead of copying cases out: a page is up to a
+ * thousand rows, and the API only formats them.  It reads the public
+ * columns only.
+ *
  * The SQL is in db.c's stmt_sql[]; notifications of followers are the SMS
  * channel's job, this file only records who follows what.
  */
@@ -404,16 +409,37 @@ int store_case_list(struct store *st, void *ctx, const struct store_case_filter 
 	return 0;
 }
 
-int store_case_query(struct store *st, void *ctx, const struct store_case_query *q,
-		     struct store_case ***out, unsigned *n)
+/* A row of DB_STMT_CASE_QUERY as a case whose strings are SQLite's: the
+ * public columns only (enum db_case_pub_col), valid until the next step. */
+static void case_public_from_row(sqlite3_stmt *stmt, struct store_case *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(stmt, DB_CASE_PUB_COL_ID);
+	c->kind = (char *)sqlite3_column_text(stmt, DB_CASE_PUB_COL_KIND);
+	c->service_code = (char *)sqlite3_column_text(stmt, DB_CASE_PUB_COL_SERVICE_CODE);
+	c->location = (char *)sqlite3_column_text(stmt, DB_CASE_PUB_COL_LOCATION);
+	c->description = (char *)sqlite3_column_text(stmt, DB_CASE_PUB_COL_DESCRIPTION);
+	c->status = (char *)sqlite3_column_text(stmt, DB_CASE_PUB_COL_STATUS);
+	c->created_at = sqlite3_column_int64(stmt, DB_CASE_PUB_COL_CREATED_AT);
+	c->updated_at = sqlite3_column_int64(stmt, DB_CASE_PUB_COL_UPDATED_AT);
+	c->has_position = sqlite3_column_type(stmt, DB_CASE_PUB_COL_LAT) != SQLITE_NULL
+			  && sqlite3_column_type(stmt, DB_CASE_PUB_COL_LON) != SQLITE_NULL;
+	c->lat = sqlite3_column_double(stmt, DB_CASE_PUB_COL_LAT);
+	c->lon = sqlite3_column_double(stmt, DB_CASE_PUB_COL_LON);
+	c->media_url = (char *)sqlite3_column_text(stmt, DB_CASE_PUB_COL_MEDIA_URL);
+	c->status_notes = (char *)sqlite3_column_text(stmt, DB_CASE_PUB_COL_STATUS_NOTES);
+	c->agency_responsible = (char *)sqlite3_column_text(stmt, DB_CASE_PUB_COL_AGENCY);
+}
+
+/* Rows go to fn one at a time, straight from SQLite: a page of the API
+ * costs no copy of its strings and no array of cases. */
+int store_case_query(struct store *st, const struct store_case_query *q, store_case_fn fn, void *data)
 {
 	sqlite3_stmt *stmt = st->stmt[DB_STMT_CASE_QUERY];
 	const char *kind = q->kind ? q->kind : CASE_KIND_REQUEST;
-	void *list;
-	int rc;
+	struct store_case c;
+	int rc, step = SQLITE_DONE;
 
-	*out = NULL;
-	*n = 0;
 	if (!case_kind_valid(kind))
 		return -EINVAL;
 	rc = db_bind_text(stmt, "$kind", kind);
@@ -424,13 +450,14 @@ int store_case_query(struct store *st, void *ctx, const struct store_case_query 
 		     : db_bind_null(stmt, "$closed"));
 	rc = rc ? : db_bind_int64(stmt, "$limit", q->limit ? q->limit : CASE_LIST_DEFAULT);
 	rc = rc ? : db_bind_int64(stmt, "$offset", q->offset);
-	rc = rc ? : db_collect(stmt, ctx, sizeof(struct store_case *), case_list_row,
-			       "querying cases", &list, n);
+	while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+		case_public_from_row(stmt, &c);
+		rc = fn(data, &c);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(stmt, "querying cases");
 	db_reset(stmt);
-	if (rc)
-		return rc;
-	*out = list;
-	return 0;
+	return rc;
 }
 
 int store_case_set_public(struct store *st, uint64_t id, const char *status_notes,

@@ -126,6 +126,24 @@ enum db_case_col {
 	DB_CASE_COL_AGENCY,
 };
 
+/* The columns of DB_STMT_CASE_QUERY (CASE_PUBLIC_COLUMNS): what the
+ * Open311 API shows of a case, nothing else. */
+enum db_case_pub_col {
+	DB_CASE_PUB_COL_ID,
+	DB_CASE_PUB_COL_KIND,
+	DB_CASE_PUB_COL_SERVICE_CODE,
+	DB_CASE_PUB_COL_LOCATION,
+	DB_CASE_PUB_COL_DESCRIPTION,
+	DB_CASE_PUB_COL_STATUS,
+	DB_CASE_PUB_COL_CREATED_AT,
+	DB_CASE_PUB_COL_UPDATED_AT,
+	DB_CASE_PUB_COL_LAT,
+	DB_CASE_PUB_COL_LON,
+	DB_CASE_PUB_COL_MEDIA_URL,
+	DB_CASE_PUB_COL_STATUS_NOTES,
+	DB_CASE_PUB_COL_AGENCY,
+};
+
 /* The columns of every statement that reads whole sms_in rows (SMS_IN_COLUMNS). */
 enum db_sms_in_col {
 	DB_SMS_IN_COL_ID,

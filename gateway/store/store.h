@@ -9,7 +9,8 @@
  * announcements in store/announce.c, the check digit in store/case_id.c.
  *
  * Strings handed out are talloc'd under the ctx the caller passes; the store
- * keeps no pointer into them.  Functions return 0 or a negative errno:
+ * keeps no pointer into them.  The one exception is store_case_query(),
+ * which lends each row to a callback for as long as the callback runs.  Functions return 0 or a negative errno:
  * -ENOENT (no such row), -EINVAL (bad argument), -EIO (SQLite failed; logged
  * once under DSTORE with the SQLite message).
  */
@@ -179,8 +180,15 @@ struct store_case_query {
 	unsigned limit;			/* 0 means 100 */
 	unsigned offset;
 };
-int store_case_query(struct store *st, void *ctx, const struct store_case_query *q,
-		     struct store_case ***out, unsigned *n);
+/* fn sees each case of the query in turn.  The case is the store's and
+ * lives until fn returns (copy what must outlive it); only what the public
+ * may see is filled: id, kind, service_code, location, description, status,
+ * created_at, updated_at, the position, media_url, status_notes and
+ * agency_responsible; the other fields are NULL or 0.  fn must not call the
+ * store.  A nonzero return of fn ends the query and is returned; else 0,
+ * -EINVAL, -EIO. */
+typedef int (*store_case_fn)(void *data, const struct store_case *k);
+int store_case_query(struct store *st, const struct store_case_query *q, store_case_fn fn, void *data);
 
 struct store_case_event {
 	int64_t at;
