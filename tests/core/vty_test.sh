@@ -23,6 +23,9 @@ trap cleanup EXIT
 n=0
 failed=0
 
+# tests/lib.sh's vty; its result() is replaced by the one below, which
+# takes a detail file rather than detail lines.
+. "$src/tests/lib.sh"
 result() {	# result OK NAME [DETAIL-FILE]
 	n=$((n + 1))
 	if [ "$1" -eq 0 ]; then
@@ -102,33 +105,6 @@ start_stoopd() {
 stop_stoopd() {
 	kill -TERM "$1"
 	wait "$1"
-}
-
-# vty PORT CMD...: one console session running CMD... in order; prints
-# what the console printed (line ends and telnet negotiation removed).
-vty_wait_prompt() {
-	local out="" c
-	while IFS= read -r -N 1 -t 5 c <&3; do
-		out+=$c
-		case $out in
-		*"stoopd> " | *"stoopd# " | *"stoopd("*")# ") break ;;
-		esac
-	done
-	printf '%s' "$out"
-}
-vty() {
-	local port=$1 cmd
-	shift
-	exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
-	{
-		vty_wait_prompt
-		for cmd in "$@"; do
-			printf '%s\n' "$cmd" >&3
-			vty_wait_prompt
-		done
-		echo
-	} | tr -d '\r' | tr -cd '[:print:]\n'
-	exec 3>&-
 }
 
 # A free port: PIDs make collisions between parallel runs unlikely, and
